@@ -1,0 +1,573 @@
+//! The resolved site: every reference checked, taxonomies built, relations
+//! between models found, and a URL path for everything that gets a page.
+//!
+//! This is the single place that knows the whole site. It takes the parsed
+//! [`SiteSource`] and never reads files or renders anything.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use indexmap::IndexMap;
+
+use crate::config::Config;
+use crate::error::{Errors, SiteError, did_you_mean};
+use crate::source::data::{Category, Creator, Library, ModelData, Seg, Source, YamlFile};
+use crate::source::pages::{PageSource, url_path};
+use crate::source::{MapFile, ModelSource, PAGES_DIR, SiteSource, is_valid_id};
+
+/// A model with everything it refers to checked.
+#[derive(Debug, Clone)]
+pub struct Model {
+    pub id: String,
+    pub file: YamlFile,
+    pub data: ModelData,
+    /// `site/models/<id>.md`, if there is one.
+    pub prose: Option<PageSource>,
+    /// `models/<id>/`
+    pub path: String,
+    /// Catalog models whose `base_model` names this one.
+    pub derived: Vec<usize>,
+    /// Catalog models whose `new_version` is this one.
+    pub superseded: Vec<usize>,
+}
+
+/// A Markdown page and where it is published.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub source: PageSource,
+    /// URL path relative to the site root (`guides/choosing/`, `` for home).
+    pub path: String,
+    /// False when the page's path is a generated page (the catalog, a
+    /// taxonomy, a section), which then shows this page's prose.
+    pub standalone: bool,
+}
+
+impl Page {
+    pub fn title(&self) -> &str {
+        self.source.front.title.as_deref().unwrap_or("")
+    }
+}
+
+/// One of the four taxonomies.
+#[derive(Debug, Clone)]
+pub struct Taxonomy {
+    /// `categories`, `creators`, `tasks`, `licenses`: also its URL path.
+    pub id: &'static str,
+    pub title: &'static str,
+    pub singular: &'static str,
+    pub terms: Vec<Term>,
+}
+
+/// A term of a taxonomy and its models (indices into `Catalog::models`).
+#[derive(Debug, Clone)]
+pub struct Term {
+    pub id: String,
+    /// The URL path segment (the id, made safe for a path).
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    pub models: Vec<usize>,
+}
+
+/// The whole resolved site.
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    pub config: Config,
+    /// Sorted by name, then id.
+    pub models: Vec<Model>,
+    pub by_id: HashMap<String, usize>,
+    pub creators: IndexMap<String, Creator>,
+    pub categories: IndexMap<String, Category>,
+    pub sources: IndexMap<String, Source>,
+    pub libraries: IndexMap<String, Library>,
+    pub other_data: serde_json::Map<String, serde_json::Value>,
+    pub taxonomies: Vec<Taxonomy>,
+    pub pages: Vec<Page>,
+    /// Folders of pages without an index page of their own (`guides/`).
+    pub sections: Vec<String>,
+    pub warnings: Vec<SiteError>,
+}
+
+impl Catalog {
+    pub fn taxonomy(&self, id: &str) -> Option<&Taxonomy> {
+        self.taxonomies.iter().find(|t| t.id == id)
+    }
+
+    /// The page whose path is `path`, standalone or not.
+    pub fn page_at(&self, path: &str) -> Option<&Page> {
+        self.pages.iter().find(|p| p.path == path)
+    }
+
+    /// The URL path of the term `id` of taxonomy `taxonomy`.
+    pub fn term_path(taxonomy: &str, slug: &str) -> String {
+        format!("{taxonomy}/{slug}/")
+    }
+}
+
+/// Checks every reference and builds the catalog, or reports every
+/// dangling reference at once.
+pub fn resolve(config: &Config, mut source: SiteSource) -> Result<Catalog, Errors> {
+    let mut errors = Errors::default();
+    let mut warnings = Vec::new();
+    let drafts = config.drafts;
+
+    let mut models: Vec<ModelSource> = std::mem::take(&mut source.models)
+        .into_iter()
+        .filter(|m| drafts || !m.data.draft)
+        .collect();
+    models.sort_by(|a, b| {
+        a.data
+            .name
+            .to_lowercase()
+            .cmp(&b.data.name.to_lowercase())
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    let by_id: HashMap<String, usize> = models
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.id.clone(), i))
+        .collect();
+
+    for m in &models {
+        check_model_references(m, &by_id, &source, &mut errors, &mut warnings);
+    }
+
+    let mut prose = source.model_prose;
+    for (id, page) in &prose {
+        if !by_id.contains_key(id) {
+            let is_draft = !drafts;
+            let hint = did_you_mean(id, by_id.keys().map(String::as_str)).unwrap_or_else(|| {
+                if is_draft {
+                    format!("add data/models/{id}.yaml (or remove this file); a draft model's prose is left out with it")
+                } else {
+                    format!("add data/models/{id}.yaml, or remove this file")
+                }
+            });
+            errors.push(
+                SiteError::new(format!("there is no model `{id}` for this prose"))
+                    .in_file(&page.file)
+                    .hint(hint),
+            );
+        }
+    }
+
+    // Relations, by index.
+    let mut derived = vec![Vec::new(); models.len()];
+    let mut superseded = vec![Vec::new(); models.len()];
+    for (i, m) in models.iter().enumerate() {
+        for base in &m.data.base_model.0 {
+            if let Some(&b) = by_id.get(base) {
+                derived[b].push(i);
+            }
+        }
+        if let Some(&n) = m.data.new_version.as_ref().and_then(|n| by_id.get(n)) {
+            superseded[n].push(i);
+        }
+    }
+
+    let models: Vec<Model> = models
+        .into_iter()
+        .zip(derived.into_iter().zip(superseded))
+        .map(|(m, (derived, superseded))| Model {
+            prose: prose.shift_remove(&m.id),
+            path: format!("models/{}/", m.id),
+            id: m.id,
+            file: m.file,
+            data: m.data,
+            derived,
+            superseded,
+        })
+        .collect();
+
+    let taxonomies = build_taxonomies(&models, &source.creators, &source.categories);
+    let (pages, sections) = place_pages(source.pages, &taxonomies, drafts, &mut errors);
+
+    errors.into_result(Catalog {
+        config: config.clone(),
+        models,
+        by_id,
+        creators: source.creators.entries,
+        categories: source.categories.entries,
+        sources: source.sources.entries,
+        libraries: source.libraries.entries,
+        other_data: source.other_data,
+        taxonomies,
+        pages,
+        sections,
+        warnings,
+    })
+}
+
+/// An error on the value at `path` of a model file.
+fn model_error(m: &ModelSource, path: &[Seg<'_>], message: String) -> SiteError {
+    let (line, column) = m.file.locate(path);
+    SiteError::new(message)
+        .at(&m.file.path, line, column)
+        .with_source(m.file.text.clone())
+}
+
+/// "did you mean" among the map's ids, else where such ids are defined.
+fn reference_hint<T>(word: &str, map: &MapFile<T>, file_stem: &str, what: &str) -> String {
+    did_you_mean(word, map.entries.keys().map(String::as_str)).unwrap_or_else(|| {
+        let known: Vec<&str> = map.entries.keys().map(String::as_str).take(12).collect();
+        if known.is_empty() {
+            format!("{what} are defined in data/{file_stem}.yaml, which has none yet")
+        } else {
+            format!(
+                "{what} are defined in data/{file_stem}.yaml; known ids: {}",
+                known.join(", ")
+            )
+        }
+    })
+}
+
+fn check_model_references(
+    m: &ModelSource,
+    by_id: &HashMap<String, usize>,
+    source: &SiteSource,
+    errors: &mut Errors,
+    warnings: &mut Vec<SiteError>,
+) {
+    let d = &m.data;
+    if !source.creators.entries.contains_key(&d.creator) {
+        errors.push(
+            model_error(m, &[Seg::Key("creator")], format!("unknown creator `{}`", d.creator))
+                .hint(reference_hint(&d.creator, &source.creators, "creators", "creators")),
+        );
+    }
+    if !source.categories.entries.contains_key(&d.category) {
+        errors.push(
+            model_error(m, &[Seg::Key("category")], format!("unknown category `{}`", d.category))
+                .hint(reference_hint(&d.category, &source.categories, "categories", "categories")),
+        );
+    }
+    for (i, lib) in d.libraries.iter().enumerate() {
+        if !source.libraries.entries.contains_key(lib) {
+            errors.push(
+                model_error(m, &[Seg::Key("libraries"), Seg::Index(i)], format!("unknown library `{lib}`"))
+                    .hint(reference_hint(lib, &source.libraries, "libraries", "libraries")),
+            );
+        }
+    }
+    for (i, s) in d.sources.iter().enumerate() {
+        if !source.sources.entries.contains_key(&s.source) {
+            errors.push(
+                model_error(
+                    m,
+                    &[Seg::Key("sources"), Seg::Index(i), Seg::Key("source")],
+                    format!("unknown source `{}`", s.source),
+                )
+                .hint(reference_hint(&s.source, &source.sources, "sources", "sources")),
+            );
+        }
+    }
+    let single_base = d.base_model.0.len() == 1;
+    for (i, base) in d.base_model.0.iter().enumerate() {
+        if base.contains('/') || by_id.contains_key(base) {
+            continue;
+        }
+        let path_owned;
+        let path: &[Seg<'_>] = if single_base {
+            &[Seg::Key("base_model")]
+        } else {
+            path_owned = [Seg::Key("base_model"), Seg::Index(i)];
+            &path_owned
+        };
+        let hint = did_you_mean(base, by_id.keys().map(String::as_str)).unwrap_or_else(|| {
+            "a base model is a catalog id (a file in data/models/) or a Hugging Face repo id such as `google-bert/bert-base-uncased`".to_string()
+        });
+        errors.push(
+            model_error(m, path, format!("base model `{base}` is neither a catalog model nor a Hugging Face id"))
+                .hint(hint),
+        );
+    }
+    if let Some(next) = &d.new_version {
+        if !by_id.contains_key(next) {
+            let hint = did_you_mean(next, by_id.keys().map(String::as_str))
+                .unwrap_or_else(|| "`new_version` is the id of a model in data/models/".to_string());
+            errors.push(
+                model_error(m, &[Seg::Key("new_version")], format!("unknown model `{next}` in new_version"))
+                    .hint(hint),
+            );
+        } else if next == &m.id {
+            errors.push(model_error(
+                m,
+                &[Seg::Key("new_version")],
+                "a model cannot be its own new version".to_string(),
+            ));
+        }
+    }
+    if d.license.as_deref() == Some("other") && d.license_name.is_none() {
+        errors.push(
+            model_error(m, &[Seg::Key("license")], "`license: other` needs a `license_name`".to_string())
+                .hint("add `license_name` (and `license_link` to the licence text), or use a licence id such as `apache-2.0`"),
+        );
+    }
+    for (i, task) in d.tasks.iter().enumerate() {
+        if !KNOWN_TASKS.contains(&task.as_str()) {
+            let hint = did_you_mean(task, KNOWN_TASKS.iter().copied()).unwrap_or_else(|| {
+                "tasks use the Hugging Face `pipeline_tag` names, such as `text-generation`".to_string()
+            });
+            let message = if task == "text2text-generation" {
+                "`text2text-generation` is no longer a Hugging Face task".to_string()
+            } else {
+                format!("`{task}` is not a Hugging Face task")
+            };
+            let hint = if task == "text2text-generation" {
+                "use `text-generation` (or `translation`, `summarization`)".to_string()
+            } else {
+                hint
+            };
+            warnings.push(model_error(m, &[Seg::Key("tasks"), Seg::Index(i)], message).hint(hint));
+        }
+    }
+}
+
+/// The `pipeline_tag` vocabulary of the Hugging Face Hub.
+pub const KNOWN_TASKS: &[&str] = &[
+    "text-classification", "token-classification", "table-question-answering",
+    "question-answering", "zero-shot-classification", "translation", "summarization",
+    "feature-extraction", "text-generation", "fill-mask", "sentence-similarity",
+    "text-ranking", "table-to-text", "multiple-choice", "text-retrieval", "text-to-speech",
+    "text-to-audio", "automatic-speech-recognition", "audio-to-audio", "audio-classification",
+    "voice-activity-detection", "depth-estimation", "image-classification", "object-detection",
+    "image-segmentation", "text-to-image", "image-to-text", "image-to-image", "image-to-video",
+    "unconditional-image-generation", "video-classification", "text-to-video",
+    "zero-shot-image-classification", "mask-generation", "zero-shot-object-detection",
+    "text-to-3d", "image-to-3d", "image-feature-extraction", "keypoint-detection",
+    "video-to-video", "audio-text-to-text", "image-text-to-text", "image-text-to-image",
+    "image-text-to-video", "visual-question-answering", "document-question-answering",
+    "video-text-to-text", "visual-document-retrieval", "any-to-any", "tabular-classification",
+    "tabular-regression", "tabular-to-text", "time-series-forecasting", "reinforcement-learning",
+    "robotics", "graph-ml", "other",
+];
+
+/// A readable name for a task id: `text-generation` -> "Text generation".
+pub fn task_name(id: &str) -> String {
+    let words = id.replace('-', " ");
+    let mut chars = words.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// A readable name for a licence id.
+pub fn license_name(id: &str) -> String {
+    let known = match id {
+        "apache-2.0" => "Apache 2.0",
+        "mit" => "MIT",
+        "proprietary" => "Proprietary",
+        "unknown" => "Unknown",
+        "other" => "Other",
+        "openrail" => "OpenRAIL",
+        "openrail++" => "OpenRAIL++-M",
+        "creativeml-openrail-m" => "CreativeML OpenRAIL-M",
+        "bigscience-openrail-m" => "BigScience OpenRAIL-M",
+        "bigscience-bloom-rail-1.0" => "BigScience BLOOM RAIL 1.0",
+        "bigcode-openrail-m" => "BigCode OpenRAIL-M",
+        "llama2" => "Llama 2 Community License",
+        "llama3" => "Llama 3 Community License",
+        "llama3.1" => "Llama 3.1 Community License",
+        "llama3.2" => "Llama 3.2 Community License",
+        "llama3.3" => "Llama 3.3 Community License",
+        "llama4" => "Llama 4 Community License",
+        "gemma" => "Gemma Terms of Use",
+        "cc-by-4.0" => "CC BY 4.0",
+        "cc-by-sa-4.0" => "CC BY-SA 4.0",
+        "cc-by-nc-4.0" => "CC BY-NC 4.0",
+        "cc-by-nc-sa-4.0" => "CC BY-NC-SA 4.0",
+        "cc0-1.0" => "CC0 1.0",
+        "bsd-3-clause" => "BSD 3-Clause",
+        "gpl-3.0" => "GPL 3.0",
+        "agpl-3.0" => "AGPL 3.0",
+        "mpl-2.0" => "MPL 2.0",
+        _ => return id.to_string(),
+    };
+    known.to_string()
+}
+
+/// A path segment for a term id: the id if it is already safe, else a
+/// slug (`openrail++` -> `openrail-plus-plus`).
+pub fn term_slug(id: &str) -> String {
+    if is_valid_id(id) {
+        return id.to_string();
+    }
+    let spelled = id.replace('+', "-plus");
+    let s = slug::slugify(spelled);
+    if s.is_empty() { "term".to_string() } else { s }
+}
+
+fn build_taxonomies(
+    models: &[Model],
+    creators: &MapFile<Creator>,
+    categories: &MapFile<Category>,
+) -> Vec<Taxonomy> {
+    let mut by_category: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_creator: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_task: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    let mut by_license: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, m) in models.iter().enumerate() {
+        by_category.entry(&m.data.category).or_default().push(i);
+        by_creator.entry(&m.data.creator).or_default().push(i);
+        let mut seen = HashSet::new();
+        for t in &m.data.tasks {
+            if seen.insert(t) {
+                by_task.entry(t).or_default().push(i);
+            }
+        }
+        if let Some(l) = &m.data.license {
+            by_license.entry(l).or_default().push(i);
+        }
+    }
+
+    let category_terms = categories
+        .entries
+        .iter()
+        .map(|(id, c)| Term {
+            id: id.clone(),
+            slug: term_slug(id),
+            name: c.name.clone(),
+            description: c.description.clone(),
+            models: by_category.remove(id.as_str()).unwrap_or_default(),
+        })
+        .collect();
+    let mut creator_terms: Vec<Term> = creators
+        .entries
+        .iter()
+        .map(|(id, c)| Term {
+            id: id.clone(),
+            slug: term_slug(id),
+            name: c.name.clone(),
+            description: c.description.clone(),
+            models: by_creator.remove(id.as_str()).unwrap_or_default(),
+        })
+        .collect();
+    creator_terms.sort_by_key(|t| t.name.to_lowercase());
+    let task_terms = by_task
+        .into_iter()
+        .map(|(id, models)| Term {
+            id: id.to_string(),
+            slug: term_slug(id),
+            name: task_name(id),
+            description: String::new(),
+            models,
+        })
+        .collect();
+    let license_terms = by_license
+        .into_iter()
+        .map(|(id, models)| Term {
+            id: id.to_string(),
+            slug: term_slug(id),
+            name: license_name(id),
+            description: String::new(),
+            models,
+        })
+        .collect();
+
+    vec![
+        Taxonomy {
+            id: "categories",
+            title: "Categories",
+            singular: "Category",
+            terms: category_terms,
+        },
+        Taxonomy {
+            id: "creators",
+            title: "Creators",
+            singular: "Creator",
+            terms: creator_terms,
+        },
+        Taxonomy {
+            id: "tasks",
+            title: "Tasks",
+            singular: "Task",
+            terms: task_terms,
+        },
+        Taxonomy {
+            id: "licenses",
+            title: "Licenses",
+            singular: "License",
+            terms: license_terms,
+        },
+    ]
+}
+
+/// Gives each page its URL path, finds sections without an index, and
+/// marks pages that give their prose to a generated page.
+fn place_pages(
+    sources: Vec<PageSource>,
+    taxonomies: &[Taxonomy],
+    drafts: bool,
+    errors: &mut Errors,
+) -> (Vec<Page>, Vec<String>) {
+    let mut generated: HashSet<String> = HashSet::new();
+    generated.insert("models/".to_string());
+    for t in taxonomies {
+        generated.insert(format!("{}/", t.id));
+        for term in &t.terms {
+            generated.insert(Catalog::term_path(t.id, &term.slug));
+        }
+    }
+
+    let site = std::path::Path::new(PAGES_DIR);
+    let mut pages: Vec<Page> = Vec::new();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for source in sources {
+        if source.front.draft && !drafts {
+            continue;
+        }
+        let rel = source.file.strip_prefix(site).unwrap_or(&source.file);
+        let path = url_path(rel);
+        if let Some(&other) = seen.get(&path) {
+            errors.push(
+                SiteError::new(format!(
+                    "this page and {} are both published at /{path}",
+                    pages[other].source.file.display()
+                ))
+                .in_file(&source.file)
+                .hint("rename or remove one of them"),
+            );
+            continue;
+        }
+        seen.insert(path.clone(), pages.len());
+        let standalone = !generated.contains(&path);
+        pages.push(Page {
+            source,
+            path,
+            standalone,
+        });
+    }
+
+    // A folder with pages but no index page of its own gets a section page.
+    let mut sections: Vec<String> = Vec::new();
+    for p in &pages {
+        let mut parent = p.path.trim_end_matches('/');
+        while let Some(i) = parent.rfind('/') {
+            parent = &parent[..i];
+            let folder = format!("{parent}/");
+            if !seen.contains_key(&folder) && !generated.contains(&folder) && !sections.contains(&folder) {
+                sections.push(folder);
+            }
+        }
+    }
+    for p in &mut pages {
+        if sections.contains(&p.path) {
+            p.standalone = false;
+        }
+    }
+    sections.sort();
+    (pages, sections)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_readable() {
+        assert_eq!(task_name("text-generation"), "Text generation");
+        assert_eq!(license_name("apache-2.0"), "Apache 2.0");
+        assert_eq!(term_slug("openrail++"), "openrail-plus-plus");
+        assert_eq!(term_slug("cc-by-4.0"), "cc-by-4.0");
+    }
+}

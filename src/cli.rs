@@ -1,0 +1,92 @@
+//! Command-line flags, and nothing else: what each command accepts.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::config::Overrides;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "modelsite",
+    version,
+    about = "A static site generator for documentation about AI models",
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// Flags every command accepts, before or after the command name.
+#[derive(Debug, Clone, Args)]
+pub struct CommonArgs {
+    /// The site folder (holds modelsite.toml)
+    #[arg(long, global = true, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
+    /// Use this configuration file instead of <root>/modelsite.toml
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Write the site here instead of the configured output folder
+    #[arg(short = 'o', long, global = true, value_name = "DIR")]
+    pub output_dir: Option<PathBuf>,
+    /// Publish for this address instead of the configured base_url
+    #[arg(short = 'u', long, global = true, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Include models and pages marked `draft: true`
+    #[arg(long, global = true)]
+    pub drafts: bool,
+    /// Do not use the network (external links are not checked)
+    #[arg(long, global = true)]
+    pub offline: bool,
+    /// Treat broken external links as errors
+    #[arg(long, global = true)]
+    pub strict: bool,
+    /// Print only errors
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Print more about what is done
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+}
+
+impl CommonArgs {
+    pub fn overrides(&self) -> Overrides {
+        Overrides {
+            config_file: self.config.clone(),
+            output_dir: self.output_dir.clone(),
+            base_url: self.base_url.clone(),
+            drafts: self.drafts,
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the site into the output folder (default public/)
+    Build,
+    /// Validate everything and check every link; writes nothing
+    Check {
+        /// How to print the report
+        #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+        format: ReportFormat,
+    },
+    /// Create a new site that builds at once
+    Init {
+        /// Folder to create the site in (default: the current folder)
+        #[arg(value_name = "DIR")]
+        dir: Option<PathBuf>,
+        /// Write into a folder that already has files
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Text,
+    Json,
+    Markdown,
+}

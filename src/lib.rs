@@ -1,0 +1,17 @@
+//! modelsite: a static site generator for documentation about AI models.
+//!
+//! The pipeline runs one way: [`config`] -> [`source`] -> [`catalog`] ->
+//! [`render`] (with [`markdown`]) -> [`output`] -> [`links`]. [`build`]
+//! wires the stages together; the binary only parses flags and calls it.
+
+pub mod build;
+pub mod catalog;
+pub mod cli;
+pub mod config;
+pub mod error;
+pub mod init;
+pub mod links;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod source;

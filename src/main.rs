@@ -1,0 +1,149 @@
+//! The `modelsite` binary: parse flags, run a command, print what happened
+//! and turn the outcome into an exit code (0 ok, 1 site errors, 2 usage).
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use clap::Parser;
+use modelsite::build::{BuildOptions, build};
+use modelsite::cli::{Cli, Command, CommonArgs, ReportFormat};
+use modelsite::error::{Errors, SiteError};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let result = match &cli.command {
+        Command::Build => run_build(&cli.common, color),
+        Command::Check { format } => run_check(&cli.common, *format, color),
+        Command::Init { dir, force } => {
+            let dir = dir.clone().unwrap_or_else(|| cli.common.root.clone());
+            modelsite::init::init(&dir, *force)
+                .map(|written| {
+                    if !cli.common.quiet {
+                        for f in &written {
+                            println!("created {}", dir.join(f).display());
+                        }
+                        println!(
+                            "\nA new site is ready. Build it with:\n  modelsite build --root {}",
+                            dir.display()
+                        );
+                    }
+                })
+                .map_err(Errors::from)
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(errors) => {
+            print_errors(&errors, color);
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn options(common: &CommonArgs, write_output: bool) -> BuildOptions {
+    BuildOptions {
+        root: common.root.clone(),
+        overrides: common.overrides(),
+        write_output,
+    }
+}
+
+fn print_warnings(warnings: &[SiteError], color: bool) {
+    for w in warnings {
+        eprint!("warning: {}", w.render(color));
+    }
+}
+
+fn print_errors(errors: &Errors, color: bool) {
+    if errors.is_empty() {
+        return;
+    }
+    for e in &errors.0 {
+        eprint!("{}", e.render(color));
+    }
+    let n = errors.0.len();
+    eprintln!(
+        "error: {n} problem{} found; nothing was written to the output folder",
+        if n == 1 { "" } else { "s" }
+    );
+}
+
+fn run_build(common: &CommonArgs, color: bool) -> Result<(), Errors> {
+    let report = build(&options(common, true))?;
+    if !common.quiet {
+        print_warnings(&report.warnings, color);
+        println!(
+            "Built {} models and {} pages ({} files) into {} in {:.2?}",
+            report.models,
+            report.pages,
+            report.files,
+            report.output_dir.display(),
+            report.elapsed
+        );
+    }
+    Ok(())
+}
+
+fn run_check(common: &CommonArgs, format: ReportFormat, color: bool) -> Result<(), Errors> {
+    let result = build(&options(common, false));
+    let (errors, warnings) = match &result {
+        Ok(report) => (&[][..], &report.warnings[..]),
+        Err(errors) => (&errors.0[..], &[][..]),
+    };
+    match format {
+        ReportFormat::Text => {
+            if let Ok(report) = &result {
+                print_warnings(warnings, color);
+                if !common.quiet {
+                    println!(
+                        "Checked {} models and {} pages: no problems found",
+                        report.models, report.pages
+                    );
+                }
+            }
+            result.map(|_| ())
+        }
+        ReportFormat::Json => {
+            let item = |e: &SiteError, level: &str| {
+                serde_json::json!({
+                    "level": level,
+                    "message": e.message,
+                    "file": e.location.as_ref().map(|l| l.file.to_string_lossy().into_owned()),
+                    "line": e.location.as_ref().map(|l| l.line),
+                    "column": e.location.as_ref().map(|l| l.column),
+                    "hint": e.hint,
+                })
+            };
+            let items: Vec<_> = errors
+                .iter()
+                .map(|e| item(e, "error"))
+                .chain(warnings.iter().map(|w| item(w, "warning")))
+                .collect();
+            let report = serde_json::json!({ "ok": errors.is_empty(), "problems": items });
+            println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
+            if errors.is_empty() { Ok(()) } else { Err(Errors::default()) }
+        }
+        ReportFormat::Markdown => {
+            println!("## modelsite check\n");
+            if errors.is_empty() && warnings.is_empty() {
+                println!("No problems found.");
+            } else {
+                println!("| level | where | problem | hint |\n|---|---|---|---|");
+                let row = |e: &SiteError, level: &str| {
+                    let at = e.location.as_ref().map(|l| l.to_string()).unwrap_or_default();
+                    let cell = |s: &str| s.replace('|', "\\|").replace('\n', " ");
+                    println!(
+                        "| {level} | `{}` | {} | {} |",
+                        at,
+                        cell(&e.message),
+                        cell(e.hint.as_deref().unwrap_or(""))
+                    );
+                };
+                errors.iter().for_each(|e| row(e, "error"));
+                warnings.iter().for_each(|w| row(w, "warning"));
+            }
+            if errors.is_empty() { Ok(()) } else { Err(Errors::default()) }
+        }
+    }
+}

@@ -1,0 +1,521 @@
+//! Markdown to HTML: CommonMark with tables, footnotes, strikethrough, task
+//! lists and heading attributes; unique heading ids with anchor links; a
+//! table of contents; build-time syntax highlighting; `@/page.md#anchor`
+//! links; and `{{ name(args) }}` shortcodes.
+//!
+//! What a link or shortcode means is asked of the caller ([`MarkdownEnv`]);
+//! this module knows nothing of the catalog or of templates.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::Path;
+use std::sync::OnceLock;
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use serde::Serialize;
+use syntect::html::{ClassStyle, ClassedHTMLGenerator};
+use syntect::parsing::SyntaxSet;
+use syntect::util::LinesWithEndings;
+
+use crate::error::{SiteError, line_col};
+
+/// A problem found while rendering, with a hint: `(message, hint)`.
+pub type Problem = (String, Option<String>);
+
+/// Shortcode arguments, as written: `models(category="embedding")`.
+pub type ShortcodeArgs = Vec<(String, String)>;
+
+/// What the Markdown needs from the rest of the site.
+pub struct MarkdownEnv<'a> {
+    /// The file, relative to the site root (for errors).
+    pub file: &'a Path,
+    /// The whole file's text and where the Markdown starts in it.
+    pub text: &'a str,
+    pub body_start: usize,
+    /// Resolves `@/path.md` (without `#fragment`) to `(url, url path)`.
+    pub resolve_link: &'a (dyn Fn(&str) -> Result<(String, String), Problem> + Sync),
+    /// Renders a shortcode call to HTML.
+    pub shortcode: &'a (dyn Fn(&str, &ShortcodeArgs) -> Result<String, Problem> + Sync),
+}
+
+/// A heading in the table of contents.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+    pub children: Vec<TocEntry>,
+}
+
+/// An `@/page.md#fragment` link, checked once every page's ids are known.
+#[derive(Debug, Clone)]
+pub struct FragmentLink {
+    /// URL path of the target page (`guides/choosing/`).
+    pub target_path: String,
+    pub fragment: String,
+    pub written: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+/// The result of rendering one Markdown text.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub html: String,
+    pub toc: Vec<TocEntry>,
+    pub fragment_links: Vec<FragmentLink>,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Renders `env.text[env.body_start..]`; every problem is reported.
+pub fn render(env: &MarkdownEnv<'_>) -> Result<Rendered, Vec<SiteError>> {
+    let body = &env.text[env.body_start..];
+    let mut errors = Vec::new();
+    let error_at = |range: &Range<usize>, (message, hint): Problem| {
+        let (line, column) = line_col(env.text, env.body_start + range.start);
+        SiteError::new(message)
+            .at(env.file, line, column)
+            .with_source(env.text)
+            .maybe_hint(hint)
+    };
+
+    let events: Vec<(Event<'_>, Range<usize>)> = merge_text(Parser::new_ext(body, options()).into_offset_iter());
+    let mut out: Vec<Event<'_>> = Vec::with_capacity(events.len());
+    let mut fragment_links = Vec::new();
+    let mut headings: Vec<(u8, String, String)> = Vec::new();
+    let mut used_ids: HashMap<String, usize> = HashMap::new();
+
+    let mut i = 0;
+    while i < events.len() {
+        let (event, range) = &events[i];
+        match event {
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs: _,
+            }) => {
+                // Gather the heading's inner events to name it and render it.
+                let start = i + 1;
+                let mut end = start;
+                while end < events.len() && !matches!(events[end].0, Event::End(TagEnd::Heading(_))) {
+                    end += 1;
+                }
+                let inner: Vec<Event<'_>> = events[start..end].iter().map(|(e, _)| e.clone()).collect();
+                let title = plain_text(&inner);
+                let wanted = id.as_ref().map(|s| s.to_string()).unwrap_or_else(|| {
+                    let s = slug::slugify(&title);
+                    if s.is_empty() { "section".to_string() } else { s }
+                });
+                let id = unique_id(&wanted, &mut used_ids);
+                let mut inner_html = String::new();
+                pulldown_cmark::html::push_html(&mut inner_html, inner.into_iter());
+                let n = heading_number(*level);
+                let class_attr = if classes.is_empty() {
+                    String::new()
+                } else {
+                    format!(" class=\"{}\"", escape_attr(&classes.join(" ")))
+                };
+                let id_attr = escape_attr(&id);
+                out.push(Event::Html(CowStr::from(format!(
+                    "<h{n} id=\"{id_attr}\"{class_attr}>{inner_html} <a class=\"anchor\" href=\"#{id_attr}\" aria-label=\"Link to this section\">#</a></h{n}>\n"
+                ))));
+                headings.push((n, id, title));
+                i = end + 1;
+                continue;
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => info.split([' ', ',', '{']).next().unwrap_or("").to_string(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                let mut code = String::new();
+                i += 1;
+                while i < events.len() && !matches!(events[i].0, Event::End(TagEnd::CodeBlock)) {
+                    if let Event::Text(t) = &events[i].0 {
+                        code.push_str(t);
+                    }
+                    i += 1;
+                }
+                out.push(Event::Html(CowStr::from(highlight(&code, &lang))));
+                i += 1;
+                continue;
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) if dest_url.starts_with("@/") => {
+                let (target, fragment) = match dest_url.split_once('#') {
+                    Some((t, f)) => (t, Some(f)),
+                    None => (dest_url.as_ref(), None),
+                };
+                match (env.resolve_link)(target) {
+                    Ok((url, path)) => {
+                        let href = match fragment {
+                            Some(f) => {
+                                let (line, column) = line_col(env.text, env.body_start + range.start);
+                                fragment_links.push(FragmentLink {
+                                    target_path: path,
+                                    fragment: f.to_string(),
+                                    written: dest_url.to_string(),
+                                    line,
+                                    column,
+                                });
+                                format!("{url}#{f}")
+                            }
+                            None => url,
+                        };
+                        out.push(Event::Start(Tag::Link {
+                            link_type: *link_type,
+                            dest_url: CowStr::from(href),
+                            title: title.clone(),
+                            id: id.clone(),
+                        }));
+                    }
+                    Err(problem) => {
+                        errors.push(error_at(range, problem));
+                        out.push(event.clone());
+                    }
+                }
+            }
+            Event::Text(text) if text.contains("{{") => {
+                let in_paragraph_alone = matches!(out.last(), Some(Event::Start(Tag::Paragraph)))
+                    && matches!(events.get(i + 1), Some((Event::End(TagEnd::Paragraph), _)));
+                match expand_shortcodes(text, range, env, &mut errors, &error_at) {
+                    Some(parts) if in_paragraph_alone && parts.len() == 1 && matches!(parts[0], Event::Html(_)) => {
+                        // A shortcode alone in its paragraph replaces the paragraph.
+                        out.pop();
+                        out.extend(parts);
+                        i += 2;
+                        continue;
+                    }
+                    Some(parts) => out.extend(parts),
+                    None => out.push(event.clone()),
+                }
+            }
+            _ => out.push(event.clone()),
+        }
+        i += 1;
+    }
+
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let mut html = String::with_capacity(body.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, out.into_iter());
+    Ok(Rendered {
+        html,
+        toc: build_toc(&headings),
+        fragment_links,
+    })
+}
+
+/// Joins runs of text events so a shortcode is never split across two.
+fn merge_text<'a>(iter: impl Iterator<Item = (Event<'a>, Range<usize>)>) -> Vec<(Event<'a>, Range<usize>)> {
+    let mut out: Vec<(Event<'a>, Range<usize>)> = Vec::new();
+    for (event, range) in iter {
+        if let (Event::Text(t), Some((Event::Text(prev), prev_range))) = (&event, out.last_mut()) {
+            let joined = format!("{prev}{t}");
+            *prev = CowStr::from(joined);
+            prev_range.end = range.end;
+            continue;
+        }
+        out.push((event, range));
+    }
+    out
+}
+
+fn heading_number(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+fn plain_text(events: &[Event<'_>]) -> String {
+    let mut s = String::new();
+    for e in events {
+        if let Event::Text(t) | Event::Code(t) = e {
+            s.push_str(t);
+        }
+    }
+    s
+}
+
+fn unique_id(wanted: &str, used: &mut HashMap<String, usize>) -> String {
+    let count = used.entry(wanted.to_string()).or_insert(0);
+    let id = if *count == 0 {
+        wanted.to_string()
+    } else {
+        format!("{wanted}-{count}")
+    };
+    *count += 1;
+    if id != wanted {
+        used.entry(id.clone()).or_insert(1);
+    }
+    id
+}
+
+fn build_toc(headings: &[(u8, String, String)]) -> Vec<TocEntry> {
+    let mut toc: Vec<TocEntry> = Vec::new();
+    for (level, id, title) in headings {
+        let entry = TocEntry {
+            level: *level,
+            id: id.clone(),
+            title: title.clone(),
+            children: Vec::new(),
+        };
+        match level {
+            2 => toc.push(entry),
+            3 => match toc.last_mut() {
+                Some(parent) => parent.children.push(entry),
+                None => toc.push(entry),
+            },
+            _ => {}
+        }
+    }
+    toc
+}
+
+/// Escapes text for an HTML attribute or element.
+pub fn escape_attr(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    pulldown_cmark_escape::escape_html(&mut out, s).ok();
+    out
+}
+
+fn syntax_set() -> &'static SyntaxSet {
+    static SET: OnceLock<SyntaxSet> = OnceLock::new();
+    SET.get_or_init(SyntaxSet::load_defaults_newlines)
+}
+
+/// The class style of highlighted code, shared with the generated CSS.
+pub const CODE_CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
+
+/// Highlights a code block at build time; unknown languages stay plain.
+pub fn highlight(code: &str, lang: &str) -> String {
+    let ss = syntax_set();
+    let syntax = (!lang.is_empty())
+        .then(|| ss.find_syntax_by_token(lang))
+        .flatten();
+    let lang_attr = if lang.is_empty() {
+        String::new()
+    } else {
+        format!(" data-lang=\"{}\"", escape_attr(lang))
+    };
+    let inner = match syntax {
+        Some(syntax) => {
+            let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, ss, CODE_CLASS_STYLE);
+            let ok = LinesWithEndings::from(code)
+                .all(|line| generator.parse_html_for_line_which_includes_newline(line).is_ok());
+            if ok { generator.finalize() } else { escape_attr(code) }
+        }
+        None => escape_attr(code),
+    };
+    format!("<pre class=\"code\"{lang_attr}><code>{inner}</code></pre>\n")
+}
+
+/// Splits text around `{{ name(args) }}` calls and renders each call.
+/// `None` when the text holds no call.
+fn expand_shortcodes<'a>(
+    text: &str,
+    range: &Range<usize>,
+    env: &MarkdownEnv<'_>,
+    errors: &mut Vec<SiteError>,
+    error_at: &dyn Fn(&Range<usize>, Problem) -> SiteError,
+) -> Option<Vec<Event<'a>>> {
+    let mut parts = Vec::new();
+    let mut rest = text;
+    let mut found = false;
+    while let Some(start) = rest.find("{{") {
+        let Some(len) = rest[start..].find("}}") else {
+            break;
+        };
+        let call = &rest[start + 2..start + len];
+        let Some((name, args)) = parse_call(call) else {
+            // Not a call: keep the braces as text.
+            parts.push(Event::Text(CowStr::from(rest[..start + len + 2].to_string())));
+            rest = &rest[start + len + 2..];
+            continue;
+        };
+        found = true;
+        if start > 0 {
+            parts.push(Event::Text(CowStr::from(rest[..start].to_string())));
+        }
+        // Where the call is in the file: find it in the source range.
+        let call_range = env.text[env.body_start..]
+            .get(range.clone())
+            .and_then(|src| src.find(&rest[start..start + len + 2]))
+            .map(|off| range.start + off..range.start + off + len + 2)
+            .unwrap_or_else(|| range.clone());
+        match args.and_then(|args| (env.shortcode)(&name, &args)) {
+            Ok(html) => parts.push(Event::Html(CowStr::from(html))),
+            Err(problem) => errors.push(error_at(&call_range, problem)),
+        }
+        rest = &rest[start + len + 2..];
+    }
+    if !found {
+        return None;
+    }
+    if !rest.is_empty() {
+        parts.push(Event::Text(CowStr::from(rest.to_string())));
+    }
+    Some(parts)
+}
+
+/// Parses ` name(key="value", n=3) ` into the name and its arguments.
+/// `None` if it does not look like a call at all; `Some((name, Err))` when
+/// it is a call with malformed arguments.
+fn parse_call(call: &str) -> Option<(String, Result<ShortcodeArgs, Problem>)> {
+    let call = call.trim();
+    let open = call.find('(')?;
+    let name = call[..open].trim();
+    if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') || !call.ends_with(')') {
+        return None;
+    }
+    let inner = &call[open + 1..call.len() - 1];
+    Some((name.to_string(), parse_args(inner)))
+}
+
+fn parse_args(inner: &str) -> Result<ShortcodeArgs, Problem> {
+    let bad = |what: &str| {
+        (
+            format!("cannot read the shortcode's arguments: {what}"),
+            Some("write arguments as key=\"value\" pairs separated by commas, e.g. models(category=\"embedding\")".to_string()),
+        )
+    };
+    let mut args = Vec::new();
+    let mut chars = inner.char_indices().peekable();
+    loop {
+        while chars.peek().is_some_and(|(_, c)| c.is_whitespace() || *c == ',') {
+            chars.next();
+        }
+        let Some(&(key_start, _)) = chars.peek() else {
+            break;
+        };
+        let mut key_end = key_start;
+        while let Some(&(i, c)) = chars.peek() {
+            if c.is_alphanumeric() || c == '_' {
+                key_end = i + c.len_utf8();
+                chars.next();
+            } else {
+                break;
+            }
+        }
+        let key = inner[key_start..key_end].to_string();
+        if key.is_empty() {
+            return Err(bad("expected an argument name"));
+        }
+        while chars.peek().is_some_and(|(_, c)| c.is_whitespace()) {
+            chars.next();
+        }
+        if chars.next().map(|(_, c)| c) != Some('=') {
+            return Err(bad(&format!("expected `=` after `{key}`")));
+        }
+        while chars.peek().is_some_and(|(_, c)| c.is_whitespace()) {
+            chars.next();
+        }
+        let value = match chars.peek().map(|&(_, c)| c) {
+            Some(q @ ('"' | '\'')) => {
+                chars.next();
+                let mut v = String::new();
+                let mut closed = false;
+                for (_, c) in chars.by_ref() {
+                    if c == q {
+                        closed = true;
+                        break;
+                    }
+                    v.push(c);
+                }
+                if !closed {
+                    return Err(bad("a quoted value is not closed"));
+                }
+                v
+            }
+            Some(_) => {
+                let mut v = String::new();
+                while let Some(&(_, c)) = chars.peek() {
+                    if c == ',' || c.is_whitespace() {
+                        break;
+                    }
+                    v.push(c);
+                    chars.next();
+                }
+                v
+            }
+            None => return Err(bad(&format!("`{key}` has no value"))),
+        };
+        args.push((key, value));
+    }
+    Ok(args)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render_plain(md: &str) -> Result<Rendered, Vec<SiteError>> {
+        let resolve = |t: &str| -> Result<(String, String), Problem> {
+            if t == "@/guides/a.md" {
+                Ok(("https://x/guides/a/".into(), "guides/a/".into()))
+            } else {
+                Err((format!("no page {t}"), None))
+            }
+        };
+        let shortcode = |name: &str, args: &ShortcodeArgs| -> Result<String, Problem> {
+            Ok(format!("<div class=\"sc\">{name}:{}</div>", args.len()))
+        };
+        render(&MarkdownEnv {
+            file: Path::new("site/x.md"),
+            text: md,
+            body_start: 0,
+            resolve_link: &resolve,
+            shortcode: &shortcode,
+        })
+    }
+
+    #[test]
+    fn headings_get_unique_ids_anchors_and_toc() {
+        let r = render_plain("## Size vs. speed\n\n## Size vs. speed\n\n### Inner\n").unwrap();
+        assert!(r.html.contains("<h2 id=\"size-vs-speed\">Size vs. speed <a class=\"anchor\" href=\"#size-vs-speed\""));
+        assert!(r.html.contains("id=\"size-vs-speed-1\""));
+        assert_eq!(r.toc.len(), 2);
+        assert_eq!(r.toc[1].children[0].id, "inner");
+    }
+
+    #[test]
+    fn at_links_resolve_and_record_fragments() {
+        let r = render_plain("See [a](@/guides/a.md#top-part).\n").unwrap();
+        assert!(r.html.contains("href=\"https://x/guides/a/#top-part\""));
+        assert_eq!(r.fragment_links[0].fragment, "top-part");
+        let err = render_plain("\n\nSee [b](@/guides/b.md).\n").unwrap_err();
+        assert_eq!(err[0].location.as_ref().unwrap().line, 3);
+    }
+
+    #[test]
+    fn shortcode_alone_replaces_its_paragraph() {
+        let r = render_plain("Intro\n\n{{ models(category=\"embedding\", limit=3) }}\n\n`{{ not(a=\"b\") }}`\n").unwrap();
+        assert!(r.html.contains("<div class=\"sc\">models:2</div>"));
+        assert!(!r.html.contains("<p><div"));
+        assert!(r.html.contains("<code>{{ not(a=&quot;b&quot;) }}</code>"));
+    }
+
+    #[test]
+    fn code_is_highlighted() {
+        let r = render_plain("```python\nimport os\n```\n").unwrap();
+        assert!(r.html.contains("<pre class=\"code\" data-lang=\"python\"><code><span class=\"hl-"));
+    }
+}

@@ -1,0 +1,345 @@
+//! The values templates see: models, rows, terms, pages, as JSON.
+//!
+//! The shapes are documented in `docs/templates.md`; this module is the one
+//! place that builds them, so the two must change together.
+
+use serde_json::{Map, Value, json};
+
+use crate::catalog::{Catalog, Model, Page, Taxonomy, Term, license_name, task_name, term_slug};
+use crate::markdown::TocEntry;
+
+/// `{id, name, url}` of a term, by taxonomy.
+pub fn term_ref(catalog: &Catalog, taxonomy: &str, id: &str, name: &str) -> Value {
+    json!({
+        "id": id,
+        "name": name,
+        "url": catalog.config.url(&Catalog::term_path(taxonomy, &term_slug(id))),
+    })
+}
+
+/// `{id, name, url}` of a catalog model.
+pub fn model_ref(catalog: &Catalog, index: usize) -> Value {
+    let m = &catalog.models[index];
+    json!({ "id": m.id, "name": m.data.name, "url": catalog.config.url(&m.path) })
+}
+
+fn insert_if(map: &mut Map<String, Value>, key: &str, value: Option<Value>) {
+    if let Some(v) = value {
+        map.insert(key.to_string(), v);
+    }
+}
+
+fn insert_list(map: &mut Map<String, Value>, key: &str, list: &[String]) {
+    map.insert(key.to_string(), json!(list));
+}
+
+/// The full model as `model.html` sees it, without its prose (`content`
+/// and `toc` are added by the caller when there is prose).
+pub fn model_value(catalog: &Catalog, index: usize) -> Value {
+    let m = &catalog.models[index];
+    let d = &m.data;
+    let config = &catalog.config;
+    let mut v = Map::new();
+    v.insert("id".into(), json!(m.id));
+    v.insert("name".into(), json!(d.name));
+    v.insert("summary".into(), json!(d.summary));
+    v.insert("url".into(), json!(config.url(&m.path)));
+    v.insert("source".into(), json!(m.file.path.to_string_lossy()));
+
+    let creator = catalog.creators.get(&d.creator);
+    let mut creator_value = term_ref(
+        catalog,
+        "creators",
+        &d.creator,
+        creator.map_or(d.creator.as_str(), |c| c.name.as_str()),
+    );
+    if let (Some(c), Some(obj)) = (creator, creator_value.as_object_mut()) {
+        insert_if(obj, "kind", c.kind.map(|k| json!(k)));
+        insert_if(obj, "homepage", c.url.as_ref().map(|u| json!(u)));
+    }
+    v.insert("creator".into(), creator_value);
+    let category_name = catalog
+        .categories
+        .get(&d.category)
+        .map_or(d.category.as_str(), |c| c.name.as_str());
+    v.insert("category".into(), term_ref(catalog, "categories", &d.category, category_name));
+    v.insert(
+        "tasks".into(),
+        Value::Array(
+            d.tasks
+                .iter()
+                .map(|t| term_ref(catalog, "tasks", t, &task_name(t)))
+                .collect(),
+        ),
+    );
+    insert_if(
+        &mut v,
+        "license",
+        d.license
+            .as_ref()
+            .map(|l| term_ref(catalog, "licenses", l, &license_name(l))),
+    );
+    insert_if(&mut v, "license_name", d.license_name.as_ref().map(|s| json!(s)));
+    insert_if(&mut v, "license_link", d.license_link.as_ref().map(|s| json!(s)));
+    insert_if(&mut v, "access", d.access.map(|a| json!(a.as_str())));
+    insert_if(&mut v, "parameters", d.parameters.map(|p| json!(p.0)));
+    insert_if(
+        &mut v,
+        "parameters_display",
+        d.parameters.map(|p| json!(p.display())),
+    );
+    insert_if(&mut v, "released", d.released.as_ref().map(|r| json!(r.0)));
+    insert_list(&mut v, "modalities", &d.modalities);
+    insert_list(&mut v, "domain", &d.domain);
+    insert_list(&mut v, "language", &d.language);
+    insert_list(&mut v, "datasets", &d.datasets);
+    insert_list(&mut v, "tags", &d.tags);
+    insert_list(&mut v, "mirrors", &d.mirrors);
+
+    let base_models: Vec<Value> = d
+        .base_model
+        .0
+        .iter()
+        .map(|b| match catalog.by_id.get(b) {
+            Some(&i) => json!({
+                "name": catalog.models[i].data.name,
+                "url": config.url(&catalog.models[i].path),
+                "in_catalog": true,
+                "id": b,
+            }),
+            None => json!({
+                "name": b,
+                "url": format!("https://huggingface.co/{b}"),
+                "in_catalog": false,
+            }),
+        })
+        .collect();
+    v.insert("base_models".into(), Value::Array(base_models));
+    insert_if(
+        &mut v,
+        "base_model_relation",
+        d.base_model_relation.map(|r| json!(r.as_str())),
+    );
+    v.insert(
+        "derived".into(),
+        Value::Array(m.derived.iter().map(|&i| model_ref(catalog, i)).collect()),
+    );
+    insert_if(
+        &mut v,
+        "new_version",
+        d.new_version
+            .as_ref()
+            .and_then(|n| catalog.by_id.get(n))
+            .map(|&i| model_ref(catalog, i)),
+    );
+    v.insert(
+        "superseded".into(),
+        Value::Array(m.superseded.iter().map(|&i| model_ref(catalog, i)).collect()),
+    );
+    v.insert("status".into(), json!(d.status.as_str()));
+
+    let libraries: Vec<Value> = d
+        .libraries
+        .iter()
+        .filter_map(|id| catalog.libraries.get(id).map(|l| (id, l)))
+        .map(|(id, l)| {
+            json!({
+                "id": id,
+                "name": l.name,
+                "url": l.url,
+                "cache_dir": l.cache_dir,
+                "env": l.env,
+                "description": l.description,
+            })
+        })
+        .collect();
+    v.insert("libraries".into(), Value::Array(libraries));
+    let sources: Vec<Value> = d
+        .sources
+        .iter()
+        .filter_map(|s| catalog.sources.get(&s.source).map(|src| (s, src)))
+        .map(|(s, src)| {
+            json!({
+                "id": s.source,
+                "name": src.name,
+                "url": s.url,
+                "kind": src.kind,
+                "description": src.description,
+                "homepage": src.url,
+            })
+        })
+        .collect();
+    v.insert("sources".into(), Value::Array(sources));
+    v.insert(
+        "links".into(),
+        Value::Array(
+            d.links
+                .iter()
+                .map(|(name, url)| json!({ "name": name, "url": url }))
+                .collect(),
+        ),
+    );
+    v.insert(
+        "evaluations".into(),
+        Value::Array(
+            d.evaluations
+                .iter()
+                .map(|e| {
+                    json!({
+                        "task": e.task,
+                        "dataset": e.dataset,
+                        "metric": e.metric,
+                        "value": e.value.0,
+                        "source": e.source.clone().unwrap_or_default(),
+                    })
+                })
+                .collect(),
+        ),
+    );
+    v.insert("extra".into(), Value::Object(d.extra.clone()));
+    v.insert("content".into(), json!(""));
+    v.insert("toc".into(), json!([]));
+    Value::Object(v)
+}
+
+/// The fields of a model row, taken from the full model value.
+const ROW_FIELDS: [&str; 15] = [
+    "id",
+    "name",
+    "summary",
+    "url",
+    "creator",
+    "category",
+    "tasks",
+    "license",
+    "access",
+    "parameters",
+    "parameters_display",
+    "released",
+    "status",
+    "modalities",
+    "domain",
+];
+
+/// A model row (catalog and lists) from a full model value.
+pub fn row_value(full: &Value) -> Value {
+    let mut row = Map::new();
+    if let Some(obj) = full.as_object() {
+        for key in ROW_FIELDS {
+            if let Some(v) = obj.get(key) {
+                row.insert(key.to_string(), v.clone());
+            }
+        }
+    }
+    Value::Object(row)
+}
+
+/// A taxonomy's own description.
+pub fn taxonomy_value(catalog: &Catalog, t: &Taxonomy) -> Value {
+    json!({
+        "id": t.id,
+        "title": t.title,
+        "singular": t.singular,
+        "url": catalog.config.url(&format!("{}/", t.id)),
+    })
+}
+
+/// A term with its count (and a creator's kind and homepage).
+pub fn term_value(catalog: &Catalog, t: &Taxonomy, term: &Term) -> Value {
+    let mut v = json!({
+        "id": term.id,
+        "name": term.name,
+        "description": term.description,
+        "url": catalog.config.url(&Catalog::term_path(t.id, &term.slug)),
+        "count": term.models.len(),
+    });
+    if t.id == "creators"
+        && let (Some(c), Some(obj)) = (catalog.creators.get(&term.id), v.as_object_mut())
+    {
+        insert_if(obj, "kind", c.kind.map(|k| json!(k)));
+        insert_if(obj, "homepage", c.url.as_ref().map(|u| json!(u)));
+    }
+    v
+}
+
+/// A page summary (no content); `page_value` adds `content` and `toc`.
+pub fn page_summary(catalog: &Catalog, page: &Page) -> Value {
+    let f = &page.source.front;
+    json!({
+        "title": page.title(),
+        "description": f.description,
+        "url": catalog.config.url(&page.path),
+        "path": page.path,
+        "weight": f.weight,
+        "extra": f.extra,
+        "source": page.source.file.to_string_lossy(),
+    })
+}
+
+pub fn page_value(catalog: &Catalog, page: &Page, content: &str, toc: &[TocEntry]) -> Value {
+    let mut v = page_summary(catalog, page);
+    if let Some(obj) = v.as_object_mut() {
+        obj.insert("content".into(), json!(content));
+        let show_toc = page.source.front.toc.unwrap_or(true);
+        obj.insert("toc".into(), if show_toc { json!(toc) } else { json!([]) });
+    }
+    v
+}
+
+/// Attaches rendered prose to a full model value.
+pub fn with_prose(mut model: Value, content: String, toc: &[TocEntry]) -> Value {
+    if let Some(obj) = model.as_object_mut() {
+        obj.insert("content".into(), Value::String(content));
+        obj.insert("toc".into(), json!(toc));
+    }
+    model
+}
+
+/// Does the model value match every `field=value` filter? A list field
+/// matches when one element does; a term matches by id.
+pub fn matches_filters(model: &Value, filters: &[(String, String)]) -> bool {
+    filters.iter().all(|(key, wanted)| {
+        let Some(v) = model.get(key) else {
+            return false;
+        };
+        let one = |v: &Value| match v {
+            Value::String(s) => s == wanted,
+            Value::Number(n) => n.to_string() == *wanted,
+            Value::Bool(b) => b.to_string() == *wanted,
+            Value::Object(o) => o.get("id").and_then(Value::as_str) == Some(wanted.as_str()),
+            _ => false,
+        };
+        match v {
+            Value::Array(items) => items.iter().any(one),
+            other => one(other),
+        }
+    })
+}
+
+/// The models that a `models(...)` filter can name.
+pub fn filterable_fields(model: &Value) -> Vec<String> {
+    model
+        .as_object()
+        .map(|o| {
+            o.iter()
+                .filter(|(_, v)| !matches!(v, Value::Object(m) if !m.contains_key("id")))
+                .map(|(k, _)| k.clone())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Model `i`'s value in a model-row list sorted by name (catalog order).
+pub fn rows_for(rows: &[Value], indices: &[usize]) -> Value {
+    Value::Array(indices.iter().map(|&i| rows[i].clone()).collect())
+}
+
+/// `Model` order for the home page: newest first, undated last.
+pub fn newest_first(models: &[Model]) -> Vec<usize> {
+    let mut idx: Vec<usize> = (0..models.len()).collect();
+    idx.sort_by(|&a, &b| {
+        let (ra, rb) = (&models[a].data.released, &models[b].data.released);
+        rb.cmp(ra).then_with(|| a.cmp(&b))
+    });
+    idx
+}

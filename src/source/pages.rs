@@ -1,0 +1,180 @@
+//! Markdown files under `site/`: their front matter and body.
+//!
+//! This module splits a file into YAML front matter and Markdown, parses the
+//! front matter into [`FrontMatter`], and works out the page's URL path. It
+//! does not render Markdown.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::Deserialize;
+
+use crate::error::SiteError;
+use crate::source::data::YamlFile;
+
+/// A page's front matter.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatter {
+    pub title: Option<String>,
+    #[serde(default)]
+    pub description: String,
+    pub template: Option<String>,
+    #[serde(default)]
+    pub weight: i64,
+    #[serde(default)]
+    pub draft: bool,
+    pub toc: Option<bool>,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    #[serde(default)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// A Markdown file as read.
+#[derive(Debug, Clone)]
+pub struct PageSource {
+    /// Relative to the site root, e.g. `site/guides/choosing.md`.
+    pub file: PathBuf,
+    pub text: Arc<str>,
+    pub front: FrontMatter,
+    /// Byte offset where the Markdown starts.
+    pub body_start: usize,
+    /// Number of lines before the Markdown (for error positions).
+    pub body_line: usize,
+}
+
+impl PageSource {
+    pub fn body(&self) -> &str {
+        &self.text[self.body_start..]
+    }
+
+    /// Reads a Markdown file; `needs_title` is false for model prose.
+    pub fn read(root: &Path, rel: &Path, needs_title: bool) -> Result<PageSource, SiteError> {
+        let text: Arc<str> = std::fs::read_to_string(root.join(rel))
+            .map_err(|e| SiteError::io("read", rel, &e))?
+            .into();
+        let yaml = YamlFile {
+            path: rel.to_path_buf(),
+            text: text.clone(),
+        };
+        let (front, body_start, body_line) = match split_front_matter(&text) {
+            FrontMatterSplit::None => (FrontMatter::default(), 0, 0),
+            FrontMatterSplit::Unclosed => {
+                return Err(SiteError::new("the front matter is not closed")
+                    .at(rel, 1, 1)
+                    .with_source(text.clone())
+                    .hint("end the front matter with a line that holds only `---`"));
+            }
+            FrontMatterSplit::Found {
+                yaml: (start, end),
+                body_start,
+            } => {
+                let front: FrontMatter = yaml.parse_at(&text[start..end], 1, "front matter")?;
+                let body_line = text[..body_start].matches('\n').count();
+                (front, body_start, body_line)
+            }
+        };
+        if needs_title && front.title.is_none() {
+            return Err(SiteError::new("the page has no `title`")
+                .at(rel, 1, 1)
+                .with_source(text.clone())
+                .hint("start the file with front matter:\n---\ntitle: My page\n---"));
+        }
+        Ok(PageSource {
+            file: rel.to_path_buf(),
+            text,
+            front,
+            body_start,
+            body_line,
+        })
+    }
+}
+
+enum FrontMatterSplit {
+    None,
+    Unclosed,
+    Found {
+        yaml: (usize, usize),
+        body_start: usize,
+    },
+}
+
+/// Finds `---` front matter at the start of `text`.
+fn split_front_matter(text: &str) -> FrontMatterSplit {
+    let Some(first_end) = text.find('\n') else {
+        return FrontMatterSplit::None;
+    };
+    if text[..first_end].trim_end() != "---" {
+        return FrontMatterSplit::None;
+    }
+    let start = first_end + 1;
+    let mut pos = start;
+    while pos <= text.len() {
+        let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+        if text[pos..end].trim_end() == "---" {
+            let body_start = (end + 1).min(text.len());
+            return FrontMatterSplit::Found {
+                yaml: (start, pos),
+                body_start,
+            };
+        }
+        if end == text.len() {
+            break;
+        }
+        pos = end + 1;
+    }
+    FrontMatterSplit::Unclosed
+}
+
+/// The URL path of a page file under `site/`: `guides/choosing.md` ->
+/// `guides/choosing/`, `guides/index.md` -> `guides/`, `index.md` -> ``.
+pub fn url_path(rel_in_site: &Path) -> String {
+    let mut parts: Vec<String> = rel_in_site
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    if let Some(last) = parts.last_mut() {
+        let stem = last.strip_suffix(".md").unwrap_or(last).to_string();
+        *last = stem;
+    }
+    if parts.last().is_some_and(|s| s == "index" || s == "_index") {
+        parts.pop();
+    }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("{}/", parts.join("/"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_paths_are_pretty() {
+        assert_eq!(url_path(Path::new("guides/choosing.md")), "guides/choosing/");
+        assert_eq!(url_path(Path::new("guides/index.md")), "guides/");
+        assert_eq!(url_path(Path::new("index.md")), "");
+    }
+
+    #[test]
+    fn front_matter_is_split_from_body() {
+        match split_front_matter("---\ntitle: A\n---\nbody\n") {
+            FrontMatterSplit::Found { yaml, body_start } => {
+                assert_eq!(yaml, (4, 13));
+                assert_eq!(body_start, 17);
+            }
+            _ => panic!("front matter not found"),
+        }
+        assert!(matches!(
+            split_front_matter("---\ntitle: A\n"),
+            FrontMatterSplit::Unclosed
+        ));
+        assert!(matches!(
+            split_front_matter("# Title\n"),
+            FrontMatterSplit::None
+        ));
+    }
+}
