@@ -92,7 +92,11 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Errors> {
 }
 
 /// Renders everything into `staging` and checks internal links.
-fn build_into(catalog: &Catalog, templates: &Templates, staging: &Staging) -> Result<(usize, Vec<PageLinks>), Errors> {
+fn build_into(
+    catalog: &Catalog,
+    templates: &Templates,
+    staging: &Staging,
+) -> Result<(usize, Vec<PageLinks>), Errors> {
     let static_files = output::copy_static(catalog, &templates.theme, staging)?;
     let emit = |doc: Document| -> Result<PageLinks, SiteError> {
         staging.write_html(&doc.file, &doc.html)?;
@@ -101,7 +105,9 @@ fn build_into(catalog: &Catalog, templates: &Templates, staging: &Staging) -> Re
     let (links, fragment_checks) = render::render_site(catalog, templates, &emit)?;
     let html_files: Vec<String> = links
         .iter()
-        .filter(|l| l.origin.template.to_string_lossy() != "(alias redirect)" && l.file != "404.html")
+        .filter(|l| {
+            l.origin.template.to_string_lossy() != "(alias redirect)" && l.file != "404.html"
+        })
         .map(|l| l.file.clone())
         .collect();
     let site_files = output::write_site_files(catalog, staging, &html_files)?;

@@ -230,21 +230,48 @@ fn check_model_references(
     let d = &m.data;
     if !source.creators.entries.contains_key(&d.creator) {
         errors.push(
-            model_error(m, &[Seg::Key("creator")], format!("unknown creator `{}`", d.creator))
-                .hint(reference_hint(&d.creator, &source.creators, "creators", "creators")),
+            model_error(
+                m,
+                &[Seg::Key("creator")],
+                format!("unknown creator `{}`", d.creator),
+            )
+            .hint(reference_hint(
+                &d.creator,
+                &source.creators,
+                "creators",
+                "creators",
+            )),
         );
     }
     if !source.categories.entries.contains_key(&d.category) {
         errors.push(
-            model_error(m, &[Seg::Key("category")], format!("unknown category `{}`", d.category))
-                .hint(reference_hint(&d.category, &source.categories, "categories", "categories")),
+            model_error(
+                m,
+                &[Seg::Key("category")],
+                format!("unknown category `{}`", d.category),
+            )
+            .hint(reference_hint(
+                &d.category,
+                &source.categories,
+                "categories",
+                "categories",
+            )),
         );
     }
     for (i, lib) in d.libraries.iter().enumerate() {
         if !source.libraries.entries.contains_key(lib) {
             errors.push(
-                model_error(m, &[Seg::Key("libraries"), Seg::Index(i)], format!("unknown library `{lib}`"))
-                    .hint(reference_hint(lib, &source.libraries, "libraries", "libraries")),
+                model_error(
+                    m,
+                    &[Seg::Key("libraries"), Seg::Index(i)],
+                    format!("unknown library `{lib}`"),
+                )
+                .hint(reference_hint(
+                    lib,
+                    &source.libraries,
+                    "libraries",
+                    "libraries",
+                )),
             );
         }
     }
@@ -256,7 +283,12 @@ fn check_model_references(
                     &[Seg::Key("sources"), Seg::Index(i), Seg::Key("source")],
                     format!("unknown source `{}`", s.source),
                 )
-                .hint(reference_hint(&s.source, &source.sources, "sources", "sources")),
+                .hint(reference_hint(
+                    &s.source,
+                    &source.sources,
+                    "sources",
+                    "sources",
+                )),
             );
         }
     }
@@ -276,17 +308,26 @@ fn check_model_references(
             "a base model is a catalog id (a file in data/models/) or a Hugging Face repo id such as `google-bert/bert-base-uncased`".to_string()
         });
         errors.push(
-            model_error(m, path, format!("base model `{base}` is neither a catalog model nor a Hugging Face id"))
-                .hint(hint),
+            model_error(
+                m,
+                path,
+                format!("base model `{base}` is neither a catalog model nor a Hugging Face id"),
+            )
+            .hint(hint),
         );
     }
     if let Some(next) = &d.new_version {
         if !by_id.contains_key(next) {
-            let hint = did_you_mean(next, by_id.keys().map(String::as_str))
-                .unwrap_or_else(|| "`new_version` is the id of a model in data/models/".to_string());
+            let hint = did_you_mean(next, by_id.keys().map(String::as_str)).unwrap_or_else(|| {
+                "`new_version` is the id of a model in data/models/".to_string()
+            });
             errors.push(
-                model_error(m, &[Seg::Key("new_version")], format!("unknown model `{next}` in new_version"))
-                    .hint(hint),
+                model_error(
+                    m,
+                    &[Seg::Key("new_version")],
+                    format!("unknown model `{next}` in new_version"),
+                )
+                .hint(hint),
             );
         } else if next == &m.id {
             errors.push(model_error(
@@ -305,7 +346,8 @@ fn check_model_references(
     for (i, task) in d.tasks.iter().enumerate() {
         if !KNOWN_TASKS.contains(&task.as_str()) {
             let hint = did_you_mean(task, KNOWN_TASKS.iter().copied()).unwrap_or_else(|| {
-                "tasks use the Hugging Face `pipeline_tag` names, such as `text-generation`".to_string()
+                "tasks use the Hugging Face `pipeline_tag` names, such as `text-generation`"
+                    .to_string()
             });
             let message = if task == "text2text-generation" {
                 "`text2text-generation` is no longer a Hugging Face task".to_string()
@@ -324,21 +366,63 @@ fn check_model_references(
 
 /// The `pipeline_tag` vocabulary of the Hugging Face Hub.
 pub const KNOWN_TASKS: &[&str] = &[
-    "text-classification", "token-classification", "table-question-answering",
-    "question-answering", "zero-shot-classification", "translation", "summarization",
-    "feature-extraction", "text-generation", "fill-mask", "sentence-similarity",
-    "text-ranking", "table-to-text", "multiple-choice", "text-retrieval", "text-to-speech",
-    "text-to-audio", "automatic-speech-recognition", "audio-to-audio", "audio-classification",
-    "voice-activity-detection", "depth-estimation", "image-classification", "object-detection",
-    "image-segmentation", "text-to-image", "image-to-text", "image-to-image", "image-to-video",
-    "unconditional-image-generation", "video-classification", "text-to-video",
-    "zero-shot-image-classification", "mask-generation", "zero-shot-object-detection",
-    "text-to-3d", "image-to-3d", "image-feature-extraction", "keypoint-detection",
-    "video-to-video", "audio-text-to-text", "image-text-to-text", "image-text-to-image",
-    "image-text-to-video", "visual-question-answering", "document-question-answering",
-    "video-text-to-text", "visual-document-retrieval", "any-to-any", "tabular-classification",
-    "tabular-regression", "tabular-to-text", "time-series-forecasting", "reinforcement-learning",
-    "robotics", "graph-ml", "other",
+    "text-classification",
+    "token-classification",
+    "table-question-answering",
+    "question-answering",
+    "zero-shot-classification",
+    "translation",
+    "summarization",
+    "feature-extraction",
+    "text-generation",
+    "fill-mask",
+    "sentence-similarity",
+    "text-ranking",
+    "table-to-text",
+    "multiple-choice",
+    "text-retrieval",
+    "text-to-speech",
+    "text-to-audio",
+    "automatic-speech-recognition",
+    "audio-to-audio",
+    "audio-classification",
+    "voice-activity-detection",
+    "depth-estimation",
+    "image-classification",
+    "object-detection",
+    "image-segmentation",
+    "text-to-image",
+    "image-to-text",
+    "image-to-image",
+    "image-to-video",
+    "unconditional-image-generation",
+    "video-classification",
+    "text-to-video",
+    "zero-shot-image-classification",
+    "mask-generation",
+    "zero-shot-object-detection",
+    "text-to-3d",
+    "image-to-3d",
+    "image-feature-extraction",
+    "keypoint-detection",
+    "video-to-video",
+    "audio-text-to-text",
+    "image-text-to-text",
+    "image-text-to-image",
+    "image-text-to-video",
+    "visual-question-answering",
+    "document-question-answering",
+    "video-text-to-text",
+    "visual-document-retrieval",
+    "any-to-any",
+    "tabular-classification",
+    "tabular-regression",
+    "tabular-to-text",
+    "time-series-forecasting",
+    "reinforcement-learning",
+    "robotics",
+    "graph-ml",
+    "other",
 ];
 
 /// A readable name for a task id: `text-generation` -> "Text generation".
@@ -545,7 +629,10 @@ fn place_pages(
         while let Some(i) = parent.rfind('/') {
             parent = &parent[..i];
             let folder = format!("{parent}/");
-            if !seen.contains_key(&folder) && !generated.contains(&folder) && !sections.contains(&folder) {
+            if !seen.contains_key(&folder)
+                && !generated.contains(&folder)
+                && !sections.contains(&folder)
+            {
                 sections.push(folder);
             }
         }

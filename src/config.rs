@@ -172,8 +172,7 @@ impl Config {
                 err
             }
         })?;
-        let file: ConfigFile =
-            toml::from_str(&text).map_err(|e| toml_error(&e, &text, &shown))?;
+        let file: ConfigFile = toml::from_str(&text).map_err(|e| toml_error(&e, &text, &shown))?;
 
         let base_url = overrides
             .base_url

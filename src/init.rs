@@ -168,7 +168,10 @@ fn scaffold() -> Vec<(PathBuf, Vec<u8>)> {
 
 fn add_theme_files(dir: &include_dir::Dir<'static>, out: &mut Vec<(PathBuf, Vec<u8>)>) {
     for f in dir.files() {
-        out.push((Path::new("themes/default").join(f.path()), f.contents().to_vec()));
+        out.push((
+            Path::new("themes/default").join(f.path()),
+            f.contents().to_vec(),
+        ));
     }
     for sub in dir.dirs() {
         add_theme_files(sub, out);

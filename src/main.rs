@@ -121,8 +121,15 @@ fn run_check(common: &CommonArgs, format: ReportFormat, color: bool) -> Result<(
                 .chain(warnings.iter().map(|w| item(w, "warning")))
                 .collect();
             let report = serde_json::json!({ "ok": errors.is_empty(), "problems": items });
-            println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
-            if errors.is_empty() { Ok(()) } else { Err(Errors::default()) }
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&report).unwrap_or_default()
+            );
+            if errors.is_empty() {
+                Ok(())
+            } else {
+                Err(Errors::default())
+            }
         }
         ReportFormat::Markdown => {
             println!("## modelsite check\n");
@@ -131,7 +138,11 @@ fn run_check(common: &CommonArgs, format: ReportFormat, color: bool) -> Result<(
             } else {
                 println!("| level | where | problem | hint |\n|---|---|---|---|");
                 let row = |e: &SiteError, level: &str| {
-                    let at = e.location.as_ref().map(|l| l.to_string()).unwrap_or_default();
+                    let at = e
+                        .location
+                        .as_ref()
+                        .map(|l| l.to_string())
+                        .unwrap_or_default();
                     let cell = |s: &str| s.replace('|', "\\|").replace('\n', " ");
                     println!(
                         "| {level} | `{}` | {} | {} |",
@@ -143,7 +154,11 @@ fn run_check(common: &CommonArgs, format: ReportFormat, color: bool) -> Result<(
                 errors.iter().for_each(|e| row(e, "error"));
                 warnings.iter().for_each(|w| row(w, "warning"));
             }
-            if errors.is_empty() { Ok(()) } else { Err(Errors::default()) }
+            if errors.is_empty() {
+                Ok(())
+            } else {
+                Err(Errors::default())
+            }
         }
     }
 }

@@ -31,7 +31,10 @@ impl Staging {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "public".to_string());
-        let parent = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let parent = target
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         std::fs::create_dir_all(parent).map_err(|e| SiteError::io("create", parent, &e))?;
         let dir = parent.join(format!(".{name}.staging"));
         if dir.exists() {
@@ -81,7 +84,8 @@ impl Staging {
         }
         let had_old = self.target.exists();
         if had_old {
-            std::fs::rename(&self.target, &old).map_err(|e| SiteError::io("move aside", &self.target, &e))?;
+            std::fs::rename(&self.target, &old)
+                .map_err(|e| SiteError::io("move aside", &self.target, &e))?;
         }
         if let Err(e) = std::fs::rename(&self.dir, &self.target) {
             // Put the previous output back before giving up.
@@ -104,7 +108,11 @@ impl Staging {
 
 /// Copies the theme's `static/` and then the site's `static/` (which wins)
 /// into the output. Returns the copied paths, relative, with `/`.
-pub fn copy_static(catalog: &Catalog, theme: &ThemeSource, staging: &Staging) -> Result<Vec<String>, SiteError> {
+pub fn copy_static(
+    catalog: &Catalog,
+    theme: &ThemeSource,
+    staging: &Staging,
+) -> Result<Vec<String>, SiteError> {
     let mut files: Vec<(String, StaticFile)> = Vec::new();
     match theme {
         ThemeSource::Folder(dir) => collect_static_dir(&dir.join("static"), &mut files),
@@ -127,9 +135,12 @@ pub fn copy_static(catalog: &Catalog, theme: &ThemeSource, staging: &Staging) ->
             StaticFile::Disk(path) => {
                 let dest = staging.dir.join(name);
                 if let Some(parent) = dest.parent() {
-                    std::fs::create_dir_all(parent).map_err(|e| SiteError::io("create", parent, &e))?;
+                    std::fs::create_dir_all(parent)
+                        .map_err(|e| SiteError::io("create", parent, &e))?;
                 }
-                std::fs::copy(path, &dest).map(|_| ()).map_err(|e| SiteError::io("copy", path, &e))
+                std::fs::copy(path, &dest)
+                    .map(|_| ())
+                    .map_err(|e| SiteError::io("copy", path, &e))
             }
             StaticFile::BuiltIn(bytes) => staging.write(name, bytes),
         })
@@ -146,7 +157,11 @@ fn collect_static_dir(dir: &Path, out: &mut Vec<(String, StaticFile)>) {
     if !dir.is_dir() {
         return;
     }
-    for entry in walkdir::WalkDir::new(dir).sort_by_file_name().into_iter().filter_map(Result::ok) {
+    for entry in walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+    {
         if !entry.file_type().is_file() {
             continue;
         }
@@ -160,10 +175,16 @@ fn collect_static_dir(dir: &Path, out: &mut Vec<(String, StaticFile)>) {
     }
 }
 
-fn collect_builtin_static(dir: &'static include_dir::Dir<'static>, out: &mut Vec<(String, StaticFile)>) {
+fn collect_builtin_static(
+    dir: &'static include_dir::Dir<'static>,
+    out: &mut Vec<(String, StaticFile)>,
+) {
     for file in dir.files() {
         let rel = file.path().strip_prefix("static").unwrap_or(file.path());
-        out.push((rel.to_string_lossy().replace('\\', "/"), StaticFile::BuiltIn(file.contents())));
+        out.push((
+            rel.to_string_lossy().replace('\\', "/"),
+            StaticFile::BuiltIn(file.contents()),
+        ));
     }
     for sub in dir.dirs() {
         collect_builtin_static(sub, out);
@@ -171,7 +192,11 @@ fn collect_builtin_static(dir: &'static include_dir::Dir<'static>, out: &mut Vec
 }
 
 /// Writes the site-wide generated files. Returns their paths.
-pub fn write_site_files(catalog: &Catalog, staging: &Staging, html_paths: &[String]) -> Result<Vec<String>, SiteError> {
+pub fn write_site_files(
+    catalog: &Catalog,
+    staging: &Staging,
+    html_paths: &[String],
+) -> Result<Vec<String>, SiteError> {
     let config = &catalog.config;
     let mut written = Vec::new();
     let mut put = |name: &str, bytes: Vec<u8>| -> Result<(), SiteError> {
@@ -183,7 +208,11 @@ pub fn write_site_files(catalog: &Catalog, staging: &Staging, html_paths: &[Stri
     put(".nojekyll", Vec::new())?;
     put(
         "robots.txt",
-        format!("User-agent: *\nAllow: /\nSitemap: {}\n", config.url("sitemap.xml")).into_bytes(),
+        format!(
+            "User-agent: *\nAllow: /\nSitemap: {}\n",
+            config.url("sitemap.xml")
+        )
+        .into_bytes(),
     )?;
     put("sitemap.xml", sitemap(catalog, html_paths).into_bytes())?;
     put("highlight.css", highlight_css().into_bytes())?;
@@ -223,9 +252,14 @@ fn xml_escape(s: &str) -> String {
 
 /// `sitemap.xml` listing every page (not the 404 page, not redirects).
 fn sitemap(catalog: &Catalog, html_paths: &[String]) -> String {
-    let mut urls: Vec<&String> = html_paths.iter().filter(|p| p.ends_with("index.html")).collect();
+    let mut urls: Vec<&String> = html_paths
+        .iter()
+        .filter(|p| p.ends_with("index.html"))
+        .collect();
     urls.sort();
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
     for path in urls {
         let page = path.strip_suffix("index.html").unwrap_or(path);
         out.push_str("  <url><loc>");

@@ -61,7 +61,10 @@ pub fn extract(file: &str, html: &str, origin: Origin) -> PageLinks {
 #[derive(Debug, PartialEq, Eq)]
 pub enum Target {
     /// A file of this site and an optional fragment.
-    Internal { file: String, fragment: Option<String> },
+    Internal {
+        file: String,
+        fragment: Option<String>,
+    },
     /// An absolute http(s) URL elsewhere.
     External(String),
     /// `mailto:`, `tel:`, `data:`, `javascript:` and the like.
@@ -82,16 +85,25 @@ pub fn classify(href: &str, from_file: &str, base_url: &str, base_path: &str) ->
         None => (href, None),
     };
     let path_part = without_fragment.split('?').next().unwrap_or("");
-    let site_relative: String = if let Some(rest) = href.strip_prefix(base_url.trim_end_matches('/')) {
-        if !(rest.is_empty() || rest.starts_with('/') || rest.starts_with('#') || rest.starts_with('?')) {
+    let site_relative: String = if let Some(rest) =
+        href.strip_prefix(base_url.trim_end_matches('/'))
+    {
+        if !(rest.is_empty()
+            || rest.starts_with('/')
+            || rest.starts_with('#')
+            || rest.starts_with('?'))
+        {
             return Target::External(href.to_string());
         }
         let rest = rest.split(['#', '?']).next().unwrap_or("");
         rest.trim_start_matches('/').to_string()
-    } else if href.starts_with("http://") || href.starts_with("https://") || href.starts_with("//") {
+    } else if href.starts_with("http://") || href.starts_with("https://") || href.starts_with("//")
+    {
         return Target::External(href.to_string());
     } else if let Some(scheme_end) = href.find(':')
-        && href[..scheme_end].bytes().all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
+        && href[..scheme_end]
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
         && !href[..scheme_end].contains('/')
     {
         return Target::Other;
@@ -102,7 +114,9 @@ pub fn classify(href: &str, from_file: &str, base_url: &str, base_path: &str) ->
         };
     } else if path_part.starts_with('/') {
         match path_part.strip_prefix(base_path.trim_end_matches('/')) {
-            Some(rest) if rest.is_empty() || rest.starts_with('/') => rest.trim_start_matches('/').to_string(),
+            Some(rest) if rest.is_empty() || rest.starts_with('/') => {
+                rest.trim_start_matches('/').to_string()
+            }
             _ => return Target::OutsideBase(href.to_string()),
         }
     } else {
@@ -191,9 +205,16 @@ pub fn check(
         for href in &page.links {
             let problem = match classify(href, &page.file, base_url, base_path) {
                 Target::Internal { file, fragment } => match resolve_file(&file, &files) {
-                    None => Some(format!("nothing is published at `{}`", if file.is_empty() { "/" } else { &file })),
+                    None => Some(format!(
+                        "nothing is published at `{}`",
+                        if file.is_empty() { "/" } else { &file }
+                    )),
                     Some((_, idx)) => match (fragment, pages.get(idx)) {
-                        (Some(f), Some(target)) if !f.is_empty() && f != "top" && !target.ids.contains(&percent_decode(&f)) => {
+                        (Some(f), Some(target))
+                            if !f.is_empty()
+                                && f != "top"
+                                && !target.ids.contains(&percent_decode(&f)) =>
+                        {
                             Some(format!("there is no `id=\"{f}\"` on {}", target.file))
                         }
                         _ => None,
@@ -227,7 +248,10 @@ pub fn check(
                 })
                 .unwrap_or_default();
             let hint = crate::error::did_you_mean(&link.fragment, known.iter().copied())
-                .unwrap_or_else(|| "heading ids are the heading text in lowercase with `-` between words".to_string());
+                .unwrap_or_else(|| {
+                    "heading ids are the heading text in lowercase with `-` between words"
+                        .to_string()
+                });
             errors.push(
                 SiteError::new(format!(
                     "the anchor `#{}` in `{}` does not exist on that page",
@@ -280,21 +304,55 @@ mod tests {
         let t = |h| classify(h, "guides/a/index.html", BASE, "/repo/");
         assert_eq!(
             t("https://u.github.io/repo/models/x/#y"),
-            Target::Internal { file: "models/x/".into(), fragment: Some("y".into()) }
+            Target::Internal {
+                file: "models/x/".into(),
+                fragment: Some("y".into())
+            }
         );
-        assert_eq!(t("/repo/style.css?h=1"), Target::Internal { file: "style.css".into(), fragment: None });
+        assert_eq!(
+            t("/repo/style.css?h=1"),
+            Target::Internal {
+                file: "style.css".into(),
+                fragment: None
+            }
+        );
         assert_eq!(t("/other/"), Target::OutsideBase("/other/".into()));
-        assert_eq!(t("../b/"), Target::Internal { file: "guides/b/".into(), fragment: None });
-        assert_eq!(t("#x"), Target::Internal { file: "guides/a/index.html".into(), fragment: Some("x".into()) });
+        assert_eq!(
+            t("../b/"),
+            Target::Internal {
+                file: "guides/b/".into(),
+                fragment: None
+            }
+        );
+        assert_eq!(
+            t("#x"),
+            Target::Internal {
+                file: "guides/a/index.html".into(),
+                fragment: Some("x".into())
+            }
+        );
         assert_eq!(t("mailto:a@b.c"), Target::Other);
-        assert_eq!(t("https://huggingface.co/x"), Target::External("https://huggingface.co/x".into()));
-        assert_eq!(t("https://u.github.io/repository"), Target::External("https://u.github.io/repository".into()));
+        assert_eq!(
+            t("https://huggingface.co/x"),
+            Target::External("https://huggingface.co/x".into())
+        );
+        assert_eq!(
+            t("https://u.github.io/repository"),
+            Target::External("https://u.github.io/repository".into())
+        );
     }
 
     #[test]
     fn ids_and_links_are_extracted() {
-        let origin = Origin { source: None, template: PathBuf::from("t.html") };
-        let p = extract("index.html", "<h2 id=\"a\">A</h2><a href=\"x/\" name=\"b\">x</a><img src=\"i.png\">", origin);
+        let origin = Origin {
+            source: None,
+            template: PathBuf::from("t.html"),
+        };
+        let p = extract(
+            "index.html",
+            "<h2 id=\"a\">A</h2><a href=\"x/\" name=\"b\">x</a><img src=\"i.png\">",
+            origin,
+        );
         assert!(p.ids.contains("a") && p.ids.contains("b"));
         assert_eq!(p.links, vec!["x/", "i.png"]);
     }

@@ -62,7 +62,10 @@ pub fn model_value(catalog: &Catalog, index: usize) -> Value {
         .categories
         .get(&d.category)
         .map_or(d.category.as_str(), |c| c.name.as_str());
-    v.insert("category".into(), term_ref(catalog, "categories", &d.category, category_name));
+    v.insert(
+        "category".into(),
+        term_ref(catalog, "categories", &d.category, category_name),
+    );
     v.insert(
         "tasks".into(),
         Value::Array(
@@ -79,8 +82,16 @@ pub fn model_value(catalog: &Catalog, index: usize) -> Value {
             .as_ref()
             .map(|l| term_ref(catalog, "licenses", l, &license_name(l))),
     );
-    insert_if(&mut v, "license_name", d.license_name.as_ref().map(|s| json!(s)));
-    insert_if(&mut v, "license_link", d.license_link.as_ref().map(|s| json!(s)));
+    insert_if(
+        &mut v,
+        "license_name",
+        d.license_name.as_ref().map(|s| json!(s)),
+    );
+    insert_if(
+        &mut v,
+        "license_link",
+        d.license_link.as_ref().map(|s| json!(s)),
+    );
     insert_if(&mut v, "access", d.access.map(|a| json!(a.as_str())));
     insert_if(&mut v, "parameters", d.parameters.map(|p| json!(p.0)));
     insert_if(
@@ -134,7 +145,12 @@ pub fn model_value(catalog: &Catalog, index: usize) -> Value {
     );
     v.insert(
         "superseded".into(),
-        Value::Array(m.superseded.iter().map(|&i| model_ref(catalog, i)).collect()),
+        Value::Array(
+            m.superseded
+                .iter()
+                .map(|&i| model_ref(catalog, i))
+                .collect(),
+        ),
     );
     v.insert("status".into(), json!(d.status.as_str()));
 

@@ -22,8 +22,8 @@ use crate::markdown::{self, FragmentLink, MarkdownEnv, Problem, Rendered, Shortc
 use crate::source::PAGES_DIR;
 use crate::source::pages::PageSource;
 use context::{
-    filterable_fields, matches_filters, model_value, newest_first, page_summary,
-    page_value, row_value, rows_for, taxonomy_value, term_value, with_prose,
+    filterable_fields, matches_filters, model_value, newest_first, page_summary, page_value,
+    row_value, rows_for, taxonomy_value, term_value, with_prose,
 };
 pub use templates::Templates;
 
@@ -168,7 +168,12 @@ impl<'a> Renderer<'a> {
     fn jobs(&self) -> Vec<Job<'a>> {
         let c = self.catalog;
         let mut jobs = vec![Job::Home, Job::Catalog, Job::NotFound];
-        jobs.extend(c.pages.iter().filter(|p| p.standalone && !p.path.is_empty()).map(Job::Page));
+        jobs.extend(
+            c.pages
+                .iter()
+                .filter(|p| p.standalone && !p.path.is_empty())
+                .map(Job::Page),
+        );
         jobs.extend(c.sections.iter().map(|s| Job::Section(s.as_str())));
         jobs.extend((0..c.models.len()).map(Job::Model));
         for (t, tax) in c.taxonomies.iter().enumerate() {
@@ -202,7 +207,10 @@ impl<'a> Renderer<'a> {
                 ctx.insert("page", &page_value(c, page, &rendered.html, &rendered.toc));
                 let template = page.source.front.template.as_deref().unwrap_or("page.html");
                 let doc = self.document(template, &page.path, &ctx, Some(&page.source))?;
-                Ok((self.with_aliases(doc, Some(page)), self.checks(&page.source, rendered)))
+                Ok((
+                    self.with_aliases(doc, Some(page)),
+                    self.checks(&page.source, rendered),
+                ))
             }
             Job::Section(path) => {
                 let mut ctx = self.context(path);
@@ -280,9 +288,14 @@ impl<'a> Renderer<'a> {
                 let page = c.page_at(&path);
                 let checks = self.insert_intro(&mut ctx, page)?;
                 ctx.insert("taxonomy", &taxonomy_value(c, tax));
-                let terms: Vec<Value> = tax.terms.iter().map(|term| term_value(c, tax, term)).collect();
+                let terms: Vec<Value> = tax
+                    .terms
+                    .iter()
+                    .map(|term| term_value(c, tax, term))
+                    .collect();
                 ctx.insert("terms", &terms);
-                let doc = self.document("taxonomy_list.html", &path, &ctx, page.map(|p| &p.source))?;
+                let doc =
+                    self.document("taxonomy_list.html", &path, &ctx, page.map(|p| &p.source))?;
                 Ok((self.with_aliases(doc, page), checks))
             }
             Job::Term(t, i) => {
@@ -295,7 +308,8 @@ impl<'a> Renderer<'a> {
                 ctx.insert("taxonomy", &taxonomy_value(c, tax));
                 ctx.insert("term", &term_value(c, tax, term));
                 ctx.insert("models", &rows_for(&self.rows, &term.models));
-                let doc = self.document("taxonomy_term.html", &path, &ctx, page.map(|p| &p.source))?;
+                let doc =
+                    self.document("taxonomy_term.html", &path, &ctx, page.map(|p| &p.source))?;
                 Ok((self.with_aliases(doc, page), checks))
             }
             Job::NotFound => {
@@ -326,12 +340,19 @@ impl<'a> Renderer<'a> {
     }
 
     /// Renders and inserts the prose page of a generated page, if any.
-    fn insert_intro(&self, ctx: &mut Context, page: Option<&Page>) -> Result<Vec<FragmentCheck>, Vec<SiteError>> {
+    fn insert_intro(
+        &self,
+        ctx: &mut Context,
+        page: Option<&Page>,
+    ) -> Result<Vec<FragmentCheck>, Vec<SiteError>> {
         let Some(page) = page else {
             return Ok(Vec::new());
         };
         let rendered = self.markdown(&page.source)?;
-        ctx.insert("page", &page_value(self.catalog, page, &rendered.html, &rendered.toc));
+        ctx.insert(
+            "page",
+            &page_value(self.catalog, page, &rendered.html, &rendered.toc),
+        );
         Ok(self.checks(&page.source, rendered))
     }
 
@@ -415,7 +436,9 @@ impl<'a> Renderer<'a> {
     fn resolve_link(&self, target: &str) -> Result<(String, String), Problem> {
         let c = self.catalog;
         let rel = target.trim_start_matches("@/");
-        if let Some(id) = rel.strip_prefix("models/").and_then(|r| r.strip_suffix(".md"))
+        if let Some(id) = rel
+            .strip_prefix("models/")
+            .and_then(|r| r.strip_suffix(".md"))
             && !id.contains('/')
             && id != "index"
             && id != "_index"
@@ -443,7 +466,10 @@ impl<'a> Renderer<'a> {
                 Some(
                     closest(rel, self.pages_by_file.keys().map(String::as_str))
                         .map(|c| format!("did you mean `@/{c}`?"))
-                        .unwrap_or_else(|| "`@/` links name a file under site/, e.g. `@/guides/choosing.md`".to_string()),
+                        .unwrap_or_else(|| {
+                            "`@/` links name a file under site/, e.g. `@/guides/choosing.md`"
+                                .to_string()
+                        }),
                 ),
             )),
         }
@@ -470,9 +496,15 @@ impl<'a> Renderer<'a> {
                         if !fields.contains(key) {
                             return Err((
                                 format!("`models()` cannot filter on `{key}`"),
-                                Some(did_you_mean(key, fields.iter().map(String::as_str)).unwrap_or_else(|| {
-                                    format!("filter on a model field: {}", fields.join(", "))
-                                })),
+                                Some(
+                                    did_you_mean(key, fields.iter().map(String::as_str))
+                                        .unwrap_or_else(|| {
+                                            format!(
+                                                "filter on a model field: {}",
+                                                fields.join(", ")
+                                            )
+                                        }),
+                                ),
                             ));
                         }
                     }
@@ -502,7 +534,8 @@ impl<'a> Renderer<'a> {
             other => Err((
                 format!("unknown shortcode `{other}`"),
                 Some(did_you_mean(other, ["models", "model"]).unwrap_or_else(|| {
-                    "the shortcodes are `models(field=\"value\", ...)` and `model(id=\"...\")`".to_string()
+                    "the shortcodes are `models(field=\"value\", ...)` and `model(id=\"...\")`"
+                        .to_string()
                 })),
             )),
         }
@@ -544,9 +577,10 @@ fn check_page_templates(catalog: &Catalog, templates: &Templates) -> Result<(), 
                 SiteError::new(format!("template `{t}` does not exist"))
                     .at(&page.source.file, line, column)
                     .with_source(page.source.text.clone())
-                    .hint(did_you_mean(t, names.iter().copied()).unwrap_or_else(|| {
-                        format!("the templates are: {}", names.join(", "))
-                    })),
+                    .hint(
+                        did_you_mean(t, names.iter().copied())
+                            .unwrap_or_else(|| format!("the templates are: {}", names.join(", "))),
+                    ),
             );
         }
     }
@@ -598,4 +632,3 @@ fn redirect_html(target: &str) -> String {
 <body><p>This page has moved to <a href=\"{t}\">{t}</a>.</p></body></html>\n"
     )
 }
-

@@ -77,7 +77,10 @@ impl Templates {
                 "the variables each template gets are listed in docs/templates.md; guard optional ones with `{{% if {needle} %}}`"
             ))
         } else if message.contains("not found") && message.contains("Template") {
-            Some("add the template to the theme's templates/ folder or to the site's templates/".to_string())
+            Some(
+                "add the template to the theme's templates/ folder or to the site's templates/"
+                    .to_string(),
+            )
         } else {
             None
         };
@@ -86,6 +89,23 @@ impl Templates {
             .with_source(text)
             .maybe_hint(hint)
     }
+}
+
+/// Escapes `& < > " '` for HTML text and attributes. Unlike Tera's
+/// default it leaves `/` alone, so URLs stay readable in the output.
+fn escape_html(input: &str) -> String {
+    let mut out = String::with_capacity(input.len() + input.len() / 8);
+    for c in input.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#x27;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Every message in a Tera error's chain of causes.
@@ -103,7 +123,13 @@ fn error_chain(err: &tera::Error) -> Vec<String> {
 fn quoted_names(chain: &[String]) -> Vec<String> {
     chain
         .iter()
-        .flat_map(|m| m.split('\'').skip(1).step_by(2).map(str::to_string).collect::<Vec<_>>())
+        .flat_map(|m| {
+            m.split('\'')
+                .skip(1)
+                .step_by(2)
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
         .collect()
 }
 
@@ -143,6 +169,7 @@ pub fn load(config: &Config) -> Result<Templates, Errors> {
     }
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".htm", ".xml"]);
+    tera.set_escape_fn(escape_html);
     let list: Vec<(String, String)> = origins
         .iter()
         .map(|(name, (_, text))| (name.clone(), text.clone()))
@@ -150,7 +177,10 @@ pub fn load(config: &Config) -> Result<Templates, Errors> {
     if let Err(e) = tera.add_raw_templates(list) {
         // Inheritance problems (a missing parent, a cycle).
         let chain = error_chain(&e).join(": ");
-        let name = quoted_names(&[chain.clone()]).into_iter().next().unwrap_or_default();
+        let name = quoted_names(&[chain.clone()])
+            .into_iter()
+            .next()
+            .unwrap_or_default();
         let file = origins
             .get(&name)
             .map(|(p, _)| p.clone())
@@ -207,12 +237,17 @@ impl tera::Function for GetUrl {
         let path = args
             .get("path")
             .and_then(tera::Value::as_str)
-            .ok_or_else(|| tera::Error::msg("get_url needs a `path` argument, e.g. get_url(path=\"models/\")"))?;
+            .ok_or_else(|| {
+                tera::Error::msg("get_url needs a `path` argument, e.g. get_url(path=\"models/\")")
+            })?;
         let path = path.trim_start_matches('/');
         let mut url = format!("{}{}", self.base_url, path);
         if args.get("cachebust").and_then(tera::Value::as_bool) == Some(true) {
             let hash = {
-                let mut cache = self.hashes.lock().map_err(|_| tera::Error::msg("get_url cache poisoned"))?;
+                let mut cache = self
+                    .hashes
+                    .lock()
+                    .map_err(|_| tera::Error::msg("get_url cache poisoned"))?;
                 cache
                     .entry(path.to_string())
                     .or_insert_with(|| {
@@ -223,7 +258,9 @@ impl tera::Function for GetUrl {
                     .clone()
             };
             let hash = hash.ok_or_else(|| {
-                tera::Error::msg(format!("get_url(cachebust=true): there is no static file `{path}`"))
+                tera::Error::msg(format!(
+                    "get_url(cachebust=true): there is no static file `{path}`"
+                ))
             })?;
             url.push_str("?h=");
             url.push_str(&hash);
@@ -290,20 +327,27 @@ fn find_theme(config: &Config) -> Result<ThemeSource, SiteError> {
         .find(|(_, l)| l.trim_start().starts_with("theme"))
         .map(|(i, l)| (i + 1, l.find('=').map_or(1, |c| c + 3)))
         .unwrap_or((1, 1));
-    let hint = did_you_mean(&config.theme, available.iter().map(String::as_str)).unwrap_or_else(|| {
-        format!(
-            "put the theme in themes/{}/ or use one of: {}",
-            config.theme,
-            available.join(", ")
-        )
-    });
-    Err(SiteError::new(format!("theme `{}` not found", config.theme))
-        .at(CONFIG_FILE, line, column)
-        .with_source(config_text)
-        .hint(hint))
+    let hint =
+        did_you_mean(&config.theme, available.iter().map(String::as_str)).unwrap_or_else(|| {
+            format!(
+                "put the theme in themes/{}/ or use one of: {}",
+                config.theme,
+                available.join(", ")
+            )
+        });
+    Err(
+        SiteError::new(format!("theme `{}` not found", config.theme))
+            .at(CONFIG_FILE, line, column)
+            .with_source(config_text)
+            .hint(hint),
+    )
 }
 
-fn read_template_dir(root: &Path, dir: &Path, out: &mut Vec<(String, PathBuf, String)>) -> Result<(), SiteError> {
+fn read_template_dir(
+    root: &Path,
+    dir: &Path,
+    out: &mut Vec<(String, PathBuf, String)>,
+) -> Result<(), SiteError> {
     if !dir.is_dir() {
         return Ok(());
     }

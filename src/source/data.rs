@@ -414,8 +414,8 @@ pub struct YamlFile {
 
 impl YamlFile {
     pub fn read(root: &Path, rel: &Path) -> Result<YamlFile, SiteError> {
-        let text = std::fs::read_to_string(root.join(rel))
-            .map_err(|e| SiteError::io("read", rel, &e))?;
+        let text =
+            std::fs::read_to_string(root.join(rel)).map_err(|e| SiteError::io("read", rel, &e))?;
         Ok(YamlFile {
             path: rel.to_path_buf(),
             text: text.into(),
@@ -534,7 +534,12 @@ pub fn locate(text: &str, path: &[Seg<'_>]) -> Option<(usize, usize)> {
 }
 
 /// A serde_yaml error with its position, a clean message and a hint.
-fn yaml_error(e: &serde_yaml_ng::Error, file: &YamlFile, line_offset: usize, what: &str) -> SiteError {
+fn yaml_error(
+    e: &serde_yaml_ng::Error,
+    file: &YamlFile,
+    line_offset: usize,
+    what: &str,
+) -> SiteError {
     let raw = e.to_string();
     // serde_yaml appends " at line L column C"; the location says it already.
     let message = match raw.rfind(" at line ") {
@@ -559,7 +564,11 @@ fn yaml_error(e: &serde_yaml_ng::Error, file: &YamlFile, line_offset: usize, wha
         })
     } else if message.contains("invalid type") || message.contains("invalid value") {
         Some("check the value's type against the data schema (a list is written `[a, b]` or as `- a` lines)".to_string())
-    } else if message.contains("did not find expected") || message.contains("mapping values") || message.contains("while scanning") || message.contains("while parsing") {
+    } else if message.contains("did not find expected")
+        || message.contains("mapping values")
+        || message.contains("while scanning")
+        || message.contains("while parsing")
+    {
         Some("this is not valid YAML: check the indentation and quote values that contain `: ` or start with a special character".to_string())
     } else {
         None
@@ -577,7 +586,10 @@ mod tests {
     #[test]
     fn parameter_sizes_parse_and_display() {
         assert_eq!(Parameters::parse("110M"), Some(Parameters(110_000_000)));
-        assert_eq!(Parameters::parse("1.8T"), Some(Parameters(1_800_000_000_000)));
+        assert_eq!(
+            Parameters::parse("1.8T"),
+            Some(Parameters(1_800_000_000_000))
+        );
         assert_eq!(Parameters::parse("7B").unwrap().display(), "7B");
         assert_eq!(Parameters(22_700_000).display(), "22.7M");
         assert_eq!(Parameters(1_550_000_000).display(), "1.6B");

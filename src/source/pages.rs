@@ -154,7 +154,10 @@ mod tests {
 
     #[test]
     fn page_paths_are_pretty() {
-        assert_eq!(url_path(Path::new("guides/choosing.md")), "guides/choosing/");
+        assert_eq!(
+            url_path(Path::new("guides/choosing.md")),
+            "guides/choosing/"
+        );
         assert_eq!(url_path(Path::new("guides/index.md")), "guides/");
         assert_eq!(url_path(Path::new("index.md")), "");
     }

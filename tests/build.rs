@@ -1,0 +1,312 @@
+//! `modelsite build` on a small site: every page the spec lists, every URL
+//! under the base path, data text escaped, drafts left out.
+
+mod common;
+
+use common::{BASE_URL, Site, run_in};
+
+fn built() -> Site {
+    let site = Site::new();
+    site.build().expect_code(0);
+    site
+}
+
+#[test]
+fn writes_every_page_the_spec_lists() {
+    let site = built();
+    for file in [
+        "index.html",
+        "guides/index.html",
+        "guides/choosing/index.html",
+        "models/index.html",
+        "models/bert-base-uncased/index.html",
+        "models/biobert/index.html",
+        "categories/index.html",
+        "categories/classification/index.html",
+        "creators/index.html",
+        "creators/google/index.html",
+        "tasks/index.html",
+        "tasks/fill-mask/index.html",
+        "licenses/index.html",
+        "licenses/apache-2.0/index.html",
+        "models.json",
+        "sitemap.xml",
+        "robots.txt",
+        "404.html",
+        "atom.xml",
+        ".nojekyll",
+        "style.css",
+        "highlight.css",
+    ] {
+        assert!(
+            site.exists(&format!("public/{file}")),
+            "public/{file} is missing"
+        );
+    }
+}
+
+#[test]
+fn model_page_shows_its_data_prose_and_relations() {
+    let site = built();
+    let bert = site.read("public/models/bert-base-uncased/index.html");
+    assert!(bert.contains("BERT base uncased"));
+    assert!(bert.contains("110M"), "parameters are humanized");
+    assert!(
+        bert.contains("~/.cache/huggingface/hub"),
+        "the library's cache folder is shown"
+    );
+    assert!(
+        bert.contains("SQuAD v1.1") && bert.contains("88.5"),
+        "evaluations are shown"
+    );
+    assert!(
+        bert.contains("Trained on books and Wikipedia."),
+        "the prose is merged"
+    );
+    assert!(bert.contains("id=\"training\""), "prose headings get ids");
+    assert!(
+        bert.contains(&format!("{BASE_URL}models/biobert/")),
+        "links to the fine-tuned model"
+    );
+    let bio = site.read("public/models/biobert/index.html");
+    assert!(
+        bio.contains(&format!("{BASE_URL}models/bert-base-uncased/")),
+        "links to its base model"
+    );
+    let llama = site.read("public/models/llama/index.html");
+    assert!(
+        llama.contains(&format!("{BASE_URL}models/llama-2/")),
+        "links to the new version"
+    );
+    assert!(llama.contains("LLaMA research licence"));
+}
+
+#[test]
+fn catalog_is_a_complete_server_rendered_table() {
+    let site = built();
+    let catalog = site.read("public/models/index.html");
+    for name in ["BERT base uncased", "BioBERT", "LLaMA", "Llama 2"] {
+        assert!(catalog.contains(name), "{name} is in the catalog");
+    }
+    assert!(catalog.contains("<table"));
+}
+
+#[test]
+fn every_url_honours_a_sub_path_base_url() {
+    let site = built();
+    let home = site.read("public/index.html");
+    assert!(home.contains(&format!("<link rel=\"canonical\" href=\"{BASE_URL}\"")));
+    assert!(home.contains("property=\"og:title\""));
+    for page in [
+        "public/index.html",
+        "public/models/index.html",
+        "public/guides/choosing/index.html",
+    ] {
+        let html = site.read(page);
+        for href in html
+            .split("href=\"")
+            .skip(1)
+            .filter_map(|s| s.split('"').next())
+        {
+            let ok = href.starts_with(BASE_URL)
+                || href.starts_with('#')
+                || href.starts_with("https://")
+                || href.starts_with("mailto:");
+            assert!(ok, "{page} links to {href}, outside {BASE_URL}");
+        }
+    }
+    let sitemap = site.read("public/sitemap.xml");
+    assert!(sitemap.contains(&format!("<loc>{BASE_URL}models/llama/</loc>")));
+    assert!(
+        site.read("public/robots.txt")
+            .contains(&format!("Sitemap: {BASE_URL}sitemap.xml"))
+    );
+}
+
+#[test]
+fn base_url_flag_overrides_the_config() {
+    let site = Site::new();
+    site.run(&["build", "--base-url", "http://127.0.0.1:9999/docs"])
+        .expect_code(0);
+    let home = site.read("public/index.html");
+    assert!(home.contains("http://127.0.0.1:9999/docs/models/"));
+}
+
+#[test]
+fn guide_page_has_toc_shortcode_table_and_highlighted_code() {
+    let site = built();
+    let guide = site.read("public/guides/choosing/index.html");
+    assert!(guide.contains("id=\"size\""));
+    assert!(
+        guide.contains("href=\"#size\""),
+        "the heading is in the table of contents"
+    );
+    assert!(
+        guide.contains(&format!("{BASE_URL}models/bert-base-uncased/")),
+        "@/ link resolved"
+    );
+    assert!(
+        guide.contains("BioBERT"),
+        "the models shortcode lists classification models"
+    );
+    assert!(!guide.contains("Llama 2</a>"), "and only those");
+    assert!(
+        guide.contains("<span class=\"hl-"),
+        "code is highlighted at build time"
+    );
+}
+
+#[test]
+fn text_from_data_files_is_escaped() {
+    let site = Site::new();
+    site.write(
+        "data/models/evil.yaml",
+        "name: \"<script>alert(1)</script>\"\nsummary: \"a & b <b>bold</b>\"\ncreator: google\ncategory: generative\n",
+    );
+    site.build().expect_code(0);
+    let page = site.read("public/models/evil/index.html");
+    assert!(!page.contains("<script>alert(1)</script>"));
+    assert!(
+        page.contains("&lt;script&gt;alert(1)&lt;&#x2F;script&gt;")
+            || page.contains("&lt;script&gt;alert(1)&lt;/script&gt;")
+    );
+    assert!(
+        !site
+            .read("public/models/index.html")
+            .contains("<b>bold</b>")
+    );
+}
+
+#[test]
+fn drafts_are_left_out_unless_asked_for() {
+    let site = Site::new();
+    site.write(
+        "data/models/secret.yaml",
+        "name: Secret\ncreator: google\ncategory: generative\ndraft: true\n",
+    );
+    site.write(
+        "site/wip.md",
+        "---\ntitle: Work in progress\ndraft: true\n---\n\nSoon.\n",
+    );
+    site.build().expect_code(0);
+    assert!(!site.exists("public/models/secret/index.html"));
+    assert!(!site.exists("public/wip/index.html"));
+    site.run(&["build", "--drafts"]).expect_code(0);
+    assert!(site.exists("public/models/secret/index.html"));
+    assert!(site.exists("public/wip/index.html"));
+}
+
+#[test]
+fn models_json_and_feed_hold_the_catalog() {
+    let site = built();
+    let json: serde_json::Value =
+        serde_json::from_str(&site.read("public/models.json")).expect("valid JSON");
+    assert_eq!(json["count"], 4);
+    let ids: Vec<&str> = json["models"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|m| m["id"].as_str())
+        .collect();
+    assert!(ids.contains(&"biobert"));
+    let feed = site.read("public/atom.xml");
+    assert!(feed.starts_with("<?xml"));
+    // Newest first: Llama 2 (2023-07) before LLaMA (2023-02-24).
+    let l2 = feed
+        .find("<title>Llama 2</title>")
+        .expect("Llama 2 in the feed");
+    let l1 = feed
+        .find("<title>LLaMA</title>")
+        .expect("LLaMA in the feed");
+    assert!(l2 < l1);
+}
+
+#[test]
+fn aliases_redirect_to_the_page() {
+    let site = Site::new();
+    site.write(
+        "site/about.md",
+        "---\ntitle: About\naliases: [\"old-about/\"]\n---\n\nAbout us.\n",
+    );
+    site.build().expect_code(0);
+    let redirect = site.read("public/old-about/index.html");
+    assert!(redirect.contains(&format!("url={BASE_URL}about/")));
+}
+
+#[test]
+fn check_validates_without_writing_output() {
+    let site = Site::new();
+    let run = site.run(&["check", "--offline"]);
+    run.expect_code(0);
+    assert!(!site.exists("public"), "check writes nothing");
+    site.write(
+        "data/models/llama-2.yaml",
+        "name: Llama 2\ncreator: nobody\ncategory: generative\n",
+    );
+    let run = site.run(&["check", "--offline", "--format", "json"]);
+    run.expect_code(1);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON report");
+    assert_eq!(report["ok"], false);
+    assert_eq!(report["problems"][0]["file"], "data/models/llama-2.yaml");
+    assert_eq!(report["problems"][0]["line"], 2);
+}
+
+#[test]
+fn init_makes_a_site_that_builds_at_once() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let site = dir.path().join("new-site");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_modelsite"))
+        .arg("init")
+        .arg(&site)
+        .output()
+        .expect("run init");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(site.join(".github/workflows/pages.yml").is_file());
+    assert!(site.join("themes/default/templates/model.html").is_file());
+    run_in(&site, &["build"]).expect_code(0);
+    assert!(
+        site.join("public/models/bert-base-uncased/index.html")
+            .is_file()
+    );
+    assert!(
+        site.join("public/guides/getting-started/index.html")
+            .is_file()
+    );
+    // A second init refuses to overwrite.
+    let again = std::process::Command::new(env!("CARGO_BIN_EXE_modelsite"))
+        .arg("init")
+        .arg(&site)
+        .output()
+        .expect("run init");
+    assert_eq!(again.status.code(), Some(1));
+}
+
+#[test]
+fn generated_corpus_of_a_thousand_models_builds() {
+    let shared =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/gen_corpus.py");
+    assert!(
+        shared.is_file(),
+        "the benchmark corpus generator is expected at {}",
+        shared.display()
+    );
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let status = std::process::Command::new("python3")
+        .arg(&shared)
+        .arg("1000")
+        .arg(dir.path())
+        .status()
+        .expect("run gen_corpus.py");
+    assert!(status.success());
+    run_in(dir.path(), &["build", "--offline"]).expect_code(0);
+    let models = std::fs::read_dir(dir.path().join("public/models"))
+        .expect("models folder")
+        .filter_map(Result::ok)
+        .filter(|e| e.path().join("index.html").is_file())
+        .count();
+    assert_eq!(models, 1000);
+}

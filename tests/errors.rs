@@ -1,0 +1,288 @@
+//! Every user mistake gets a clear error: the file, line and column, a
+//! hint, exit code 1, and the previous output folder left as it was.
+
+mod common;
+
+use common::{Run, Site};
+
+/// Builds once so `public/` exists, breaks the site with `edit`, builds
+/// again, and checks the failure left `public/` exactly as it was.
+fn fails_after(edit: impl FnOnce(&Site)) -> (Site, Run) {
+    let site = Site::new();
+    site.build().expect_code(0);
+    site.write("public/marker.txt", "from the last good build");
+    let before = site.read("public/models/bert-base-uncased/index.html");
+    edit(&site);
+    let run = site.build();
+    run.expect_code(1);
+    assert_eq!(site.read("public/marker.txt"), "from the last good build");
+    assert_eq!(
+        site.read("public/models/bert-base-uncased/index.html"),
+        before
+    );
+    assert!(
+        !site.exists(".public.staging"),
+        "the staging folder is cleaned up"
+    );
+    (site, run)
+}
+
+#[test]
+fn yaml_syntax_error_names_file_line_and_column() {
+    let (_, run) = fails_after(|s| {
+        s.write(
+            "data/models/llama-2.yaml",
+            "name: Llama 2\ncreator: meta\ncategory: generative\nsummary: a: b\n",
+        );
+    });
+    run.expect_stderr("data/models/llama-2.yaml:4:11")
+        .expect_stderr("mapping values are not allowed")
+        .expect_stderr("help:");
+}
+
+#[test]
+fn unknown_key_suggests_the_right_name() {
+    let (_, run) = fails_after(|s| {
+        s.write(
+            "data/models/llama-2.yaml",
+            "name: Llama 2\ncreatr: meta\ncreator: meta\ncategory: generative\n",
+        );
+    });
+    run.expect_stderr("data/models/llama-2.yaml:2:1")
+        .expect_stderr("unknown field `creatr`")
+        .expect_stderr("did you mean `creator`?");
+}
+
+#[test]
+fn wrong_type_names_the_field() {
+    let (_, run) = fails_after(|s| {
+        s.write(
+            "data/models/llama-2.yaml",
+            "name: Llama 2\ncreator: meta\ncategory: generative\nparameters: lots\n",
+        );
+    });
+    run.expect_stderr("data/models/llama-2.yaml:4:13")
+        .expect_stderr("parameters: invalid value")
+        .expect_stderr("\"7B\"");
+}
+
+#[test]
+fn missing_required_field_says_which() {
+    let (_, run) = fails_after(|s| {
+        s.write("data/models/llama-2.yaml", "name: Llama 2\ncreator: meta\n");
+    });
+    run.expect_stderr("data/models/llama-2.yaml:1:1")
+        .expect_stderr("missing field `category`")
+        .expect_stderr("every model needs `name`, `creator` and `category`");
+}
+
+#[test]
+fn dangling_creator_names_file_line_and_suggests() {
+    let (_, run) = fails_after(|s| {
+        s.write(
+            "data/models/llama-2.yaml",
+            "name: Llama 2\ncreator: metta\ncategory: generative\n",
+        );
+    });
+    run.expect_stderr("data/models/llama-2.yaml:2:10")
+        .expect_stderr("unknown creator `metta`")
+        .expect_stderr("did you mean `meta`?");
+}
+
+#[test]
+fn dangling_category_library_and_source_are_all_reported_together() {
+    let (_, run) = fails_after(|s| {
+        s.write(
+            "data/models/llama-2.yaml",
+            "name: Llama 2\ncreator: meta\ncategory: generativ\nlibraries: [transformer]\nsources:\n  - source: hugginface\n    url: https://x.test/\n",
+        );
+    });
+    run.expect_stderr("data/models/llama-2.yaml:3:11")
+        .expect_stderr("unknown category `generativ`")
+        .expect_stderr("did you mean `generative`?")
+        .expect_stderr("data/models/llama-2.yaml:4:13")
+        .expect_stderr("unknown library `transformer`")
+        .expect_stderr("did you mean `transformers`?")
+        .expect_stderr("data/models/llama-2.yaml:6:13")
+        .expect_stderr("unknown source `hugginface`")
+        .expect_stderr("did you mean `huggingface`?")
+        .expect_stderr("3 problems found");
+}
+
+#[test]
+fn dangling_base_model_suggests_a_catalog_id() {
+    let (_, run) = fails_after(|s| {
+        s.write(
+            "data/models/biobert.yaml",
+            "name: BioBERT\ncreator: google\ncategory: classification\nbase_model: bert-base-uncase\n",
+        );
+    });
+    run.expect_stderr("data/models/biobert.yaml:4:13")
+        .expect_stderr(
+            "base model `bert-base-uncase` is neither a catalog model nor a Hugging Face id",
+        )
+        .expect_stderr("did you mean `bert-base-uncased`?");
+}
+
+#[test]
+fn invalid_model_id_suggests_a_file_name() {
+    let (_, run) = fails_after(|s| {
+        s.write(
+            "data/models/Llama 3.yaml",
+            "name: Llama 3\ncreator: meta\ncategory: generative\n",
+        );
+    });
+    run.expect_stderr("data/models/Llama 3.yaml:1:1")
+        .expect_stderr("`Llama 3` is not a valid model id")
+        .expect_stderr("rename the file to data/models/llama-3.yaml");
+}
+
+#[test]
+fn bad_front_matter_names_the_line() {
+    let (_, run) = fails_after(|s| {
+        s.write(
+            "site/guides/choosing.md",
+            "---\ntitle: Choosing\nweigth: 2\n---\n\nText.\n",
+        );
+    });
+    run.expect_stderr("site/guides/choosing.md:3:1")
+        .expect_stderr("unknown field `weigth`")
+        .expect_stderr("did you mean `weight`?");
+}
+
+#[test]
+fn unclosed_front_matter_is_reported() {
+    let (_, run) = fails_after(|s| {
+        s.write("site/about.md", "---\ntitle: About\n\nText.\n");
+    });
+    run.expect_stderr("site/about.md:1:1")
+        .expect_stderr("the front matter is not closed");
+}
+
+#[test]
+fn broken_at_link_names_the_page_line() {
+    let (_, run) = fails_after(|s| {
+        s.write(
+            "site/about.md",
+            "---\ntitle: About\n---\n\nRead the [guide](@/guides/chosing.md).\n",
+        );
+    });
+    run.expect_stderr("site/about.md:5:10")
+        .expect_stderr("the link `@/guides/chosing.md` names a page that does not exist")
+        .expect_stderr("did you mean `@/guides/choosing.md`?");
+}
+
+#[test]
+fn broken_anchor_names_the_page_line_and_suggests() {
+    let (_, run) = fails_after(|s| {
+        s.write(
+            "site/about.md",
+            "---\ntitle: About\n---\n\nSee [sizes](@/guides/choosing.md#sizes).\n",
+        );
+    });
+    run.expect_stderr("site/about.md:5:5")
+        .expect_stderr("the anchor `#sizes` in `@/guides/choosing.md#sizes` does not exist")
+        .expect_stderr("did you mean `size`?");
+}
+
+#[test]
+fn broken_link_in_a_template_names_the_template() {
+    let (_, run) = fails_after(|s| {
+        s.write(
+            "templates/404.html",
+            "<!doctype html><html><body><a href=\"{{ get_url(path='no/such/page/') }}\">x</a></body></html>\n",
+        );
+    });
+    run.expect_stderr("templates/404.html")
+        .expect_stderr("broken link `https://user.github.io/repo/no/such/page/`")
+        .expect_stderr("written in the template");
+}
+
+#[test]
+fn broken_relative_link_in_markdown_names_the_markdown_line() {
+    let (_, run) = fails_after(|s| {
+        s.write(
+            "site/about.md",
+            "---\ntitle: About\n---\n\nSee [x](../missing/).\n",
+        );
+    });
+    run.expect_stderr("site/about.md:5:9")
+        .expect_stderr("broken link `../missing/`");
+}
+
+#[test]
+fn template_syntax_error_names_template_line_and_column() {
+    let (_, run) = fails_after(|s| {
+        s.write("templates/404.html", "<p>\n{{ config.title </p>\n");
+    });
+    run.expect_stderr("templates/404.html:2:")
+        .expect_stderr("template `404.html` has a syntax error");
+}
+
+#[test]
+fn unknown_config_key_suggests_the_right_one() {
+    let (_, run) = fails_after(|s| {
+        s.write(
+            "modelsite.toml",
+            "title = \"T\"\nbase_url = \"https://user.github.io/repo/\"\ndescripton = \"x\"\n",
+        );
+    });
+    run.expect_stderr("modelsite.toml:3:1")
+        .expect_stderr("unknown field `descripton`")
+        .expect_stderr("did you mean `description`?");
+}
+
+#[test]
+fn missing_theme_lists_what_exists() {
+    let (_, run) = fails_after(|s| {
+        s.write(
+            "modelsite.toml",
+            "title = \"T\"\nbase_url = \"https://user.github.io/repo/\"\ntheme = \"fancy\"\n",
+        );
+    });
+    run.expect_stderr("modelsite.toml:3:")
+        .expect_stderr("theme `fancy` not found")
+        .expect_stderr("default");
+}
+
+#[test]
+fn errors_in_several_files_are_reported_together() {
+    let (_, run) = fails_after(|s| {
+        s.write("data/models/llama-2.yaml", "name: Llama 2\ncreator: meta\n");
+        s.write("data/models/llama.yaml", "name: [LLaMA\n");
+        s.write("site/about.md", "---\ntitel: About\n---\n");
+    });
+    run.expect_stderr("data/models/llama-2.yaml")
+        .expect_stderr("data/models/llama.yaml")
+        .expect_stderr("site/about.md")
+        .expect_stderr("3 problems found");
+}
+
+#[test]
+fn prose_without_a_model_is_an_error() {
+    let (_, run) = fails_after(|s| {
+        s.write("site/models/bert-base-uncase.md", "Some prose.\n");
+    });
+    run.expect_stderr("site/models/bert-base-uncase.md")
+        .expect_stderr("there is no model `bert-base-uncase`")
+        .expect_stderr("did you mean `bert-base-uncased`?");
+}
+
+#[test]
+fn unknown_shortcode_filter_is_an_error() {
+    let (_, run) = fails_after(|s| {
+        s.write(
+            "site/about.md",
+            "---\ntitle: About\n---\n\n{{ models(categry=\"generative\") }}\n",
+        );
+    });
+    run.expect_stderr("site/about.md:5:1")
+        .expect_stderr("`models()` cannot filter on `categry`")
+        .expect_stderr("did you mean `category`?");
+}
+
+#[test]
+fn usage_error_exits_with_two() {
+    let site = Site::new();
+    site.run(&["build", "--no-such-flag"]).expect_code(2);
+}
