@@ -54,6 +54,8 @@ pub struct FragmentLink {
     pub target_path: String,
     pub fragment: String,
     pub written: String,
+    /// The URL it became in the HTML.
+    pub href: String,
     pub line: usize,
     pub column: usize,
 }
@@ -173,14 +175,16 @@ pub fn render(env: &MarkdownEnv<'_>) -> Result<Rendered, Vec<SiteError>> {
                             Some(f) => {
                                 let (line, column) =
                                     line_col(env.text, env.body_start + range.start);
+                                let href = format!("{url}#{f}");
                                 fragment_links.push(FragmentLink {
                                     target_path: path,
                                     fragment: f.to_string(),
                                     written: dest_url.to_string(),
+                                    href: href.clone(),
                                     line,
                                     column,
                                 });
-                                format!("{url}#{f}")
+                                href
                             }
                             None => url,
                         };
@@ -224,6 +228,7 @@ pub fn render(env: &MarkdownEnv<'_>) -> Result<Rendered, Vec<SiteError>> {
     if !errors.is_empty() {
         return Err(errors);
     }
+    let out = footnotes_last(out);
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, out.into_iter());
     Ok(Rendered {
@@ -248,6 +253,37 @@ fn merge_text<'a>(
         out.push((event, range));
     }
     out
+}
+
+/// Moves footnote definitions, wherever they were written, to a section at
+/// the end of the document.
+fn footnotes_last(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    let mut body = Vec::with_capacity(events.len());
+    let mut notes = Vec::new();
+    let mut depth = 0usize;
+    for e in events {
+        let starts = matches!(e, Event::Start(Tag::FootnoteDefinition(_)));
+        let ends = matches!(e, Event::End(TagEnd::FootnoteDefinition));
+        if starts {
+            depth += 1;
+        }
+        if depth > 0 {
+            notes.push(e);
+        } else {
+            body.push(e);
+        }
+        if ends {
+            depth = depth.saturating_sub(1);
+        }
+    }
+    if !notes.is_empty() {
+        body.push(Event::Html(CowStr::from(
+            "<section class=\"footnotes\" aria-label=\"Footnotes\">\n",
+        )));
+        body.extend(notes);
+        body.push(Event::Html(CowStr::from("</section>\n")));
+    }
+    body
 }
 
 fn heading_number(level: HeadingLevel) -> u8 {
@@ -551,6 +587,14 @@ mod tests {
             r.html.contains("<code>{{ not(a="),
             "a call inside code is left alone"
         );
+    }
+
+    #[test]
+    fn footnotes_go_to_the_end() {
+        let r = render_plain("Text[^1].\n\n[^1]: The note.\n\n## Later\n\nMore.\n").unwrap();
+        let note = r.html.find("The note.").unwrap();
+        assert!(note > r.html.find("More.").unwrap());
+        assert!(r.html.contains("<section class=\"footnotes\""));
     }
 
     #[test]

@@ -182,7 +182,20 @@ fn broken_anchor_names_the_page_line_and_suggests() {
     });
     run.expect_stderr("site/about.md:5:5")
         .expect_stderr("the anchor `#sizes` in `@/guides/choosing.md#sizes` does not exist")
-        .expect_stderr("did you mean `size`?");
+        .expect_stderr("did you mean `size`?")
+        .expect_stderr("1 problem found");
+}
+
+#[test]
+fn broken_anchor_in_model_prose_is_reported_once_at_its_line() {
+    let (_, run) = fails_after(|s| {
+        s.write(
+            "site/models/biobert.md",
+            "## Use\n\nSee [sizes](@/guides/choosing.md#sizes).\n",
+        );
+    });
+    run.expect_stderr("site/models/biobert.md:3:5")
+        .expect_stderr("1 problem found");
 }
 
 #[test]
