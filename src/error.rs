@@ -90,8 +90,21 @@ impl SiteError {
         } else {
             miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
         };
+        let span = self.byte_offset();
+        let source = match (span, &self.snippet_source, &self.location) {
+            (Some(_), Some(text), Some(loc)) => Some(miette::NamedSource::new(
+                loc.file.display().to_string(),
+                text.to_string(),
+            )),
+            _ => None,
+        };
+        let report = Report {
+            error: self,
+            source,
+            span,
+        };
         let mut out = String::new();
-        if handler.render_report(&mut out, self).is_err() {
+        if handler.render_report(&mut out, &report).is_err() {
             return self.to_string();
         }
         out
@@ -131,22 +144,41 @@ impl fmt::Display for SiteError {
 
 impl std::error::Error for SiteError {}
 
-impl miette::Diagnostic for SiteError {
-    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.hint
+/// A [`SiteError`] drawn by miette, with its file named above the snippet.
+struct Report<'a> {
+    error: &'a SiteError,
+    source: Option<miette::NamedSource<String>>,
+    span: Option<(usize, usize)>,
+}
+
+impl fmt::Debug for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.error, f)
+    }
+}
+
+impl fmt::Display for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self.error, f)
+    }
+}
+
+impl std::error::Error for Report<'_> {}
+
+impl miette::Diagnostic for Report<'_> {
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.error
+            .hint
             .as_ref()
             .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        self.byte_offset()?;
-        self.snippet_source
-            .as_ref()
-            .map(|s| s as &dyn miette::SourceCode)
+        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
-        let (offset, len) = self.byte_offset()?;
+        let (offset, len) = self.span?;
         Some(Box::new(std::iter::once(miette::LabeledSpan::new(
             Some("here".to_string()),
             offset,

@@ -25,6 +25,13 @@ pub type Problem = (String, Option<String>);
 /// Shortcode arguments, as written: `models(category="embedding")`.
 pub type ShortcodeArgs = Vec<(String, String)>;
 
+/// Resolves `@/path.md` (without `#fragment`) to `(url, url path)`.
+pub type LinkResolver<'a> = dyn Fn(&str) -> Result<(String, String), Problem> + Sync + 'a;
+
+/// Renders a shortcode call to HTML.
+pub type ShortcodeRenderer<'a> =
+    dyn Fn(&str, &ShortcodeArgs) -> Result<String, Problem> + Sync + 'a;
+
 /// What the Markdown needs from the rest of the site.
 pub struct MarkdownEnv<'a> {
     /// The file, relative to the site root (for errors).
@@ -32,10 +39,8 @@ pub struct MarkdownEnv<'a> {
     /// The whole file's text and where the Markdown starts in it.
     pub text: &'a str,
     pub body_start: usize,
-    /// Resolves `@/path.md` (without `#fragment`) to `(url, url path)`.
-    pub resolve_link: &'a (dyn Fn(&str) -> Result<(String, String), Problem> + Sync),
-    /// Renders a shortcode call to HTML.
-    pub shortcode: &'a (dyn Fn(&str, &ShortcodeArgs) -> Result<String, Problem> + Sync),
+    pub resolve_link: &'a LinkResolver<'a>,
+    pub shortcode: &'a ShortcodeRenderer<'a>,
 }
 
 /// A heading in the table of contents.

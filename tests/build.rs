@@ -310,3 +310,23 @@ fn generated_corpus_of_a_thousand_models_builds() {
         .count();
     assert_eq!(models, 1000);
 }
+
+#[test]
+fn minify_makes_smaller_pages_with_the_same_links() {
+    let site = Site::new();
+    site.build().expect_code(0);
+    let plain = site.read("public/models/bert-base-uncased/index.html");
+    site.write(
+        "modelsite.toml",
+        &format!("title = \"Test Atlas\"\nbase_url = \"{BASE_URL}\"\n\n[build]\nminify = true\n"),
+    );
+    site.build().expect_code(0);
+    let small = site.read("public/models/bert-base-uncased/index.html");
+    assert!(
+        small.len() < plain.len(),
+        "{} !< {}",
+        small.len(),
+        plain.len()
+    );
+    assert!(small.contains(&format!("{BASE_URL}models/biobert/")));
+}

@@ -202,10 +202,17 @@ pub fn check(
     let mut errors = Errors::default();
     // `@/page.md#fragment` links are checked below, where the Markdown line
     // is known; the HTML pass leaves their URLs alone.
-    let from_markdown: HashSet<&str> = fragment_checks.iter().map(|c| c.link.href.as_str()).collect();
+    let from_markdown: HashSet<&str> = fragment_checks
+        .iter()
+        .map(|c| c.link.href.as_str())
+        .collect();
     let mut reported: HashSet<(String, String)> = HashSet::new();
     for page in pages {
-        for href in page.links.iter().filter(|h| !from_markdown.contains(h.as_str())) {
+        for href in page
+            .links
+            .iter()
+            .filter(|h| !from_markdown.contains(h.as_str()))
+        {
             let problem = match classify(href, &page.file, base_url, base_path) {
                 Target::Internal { file, fragment } => match resolve_file(&file, &files) {
                     None => Some(format!(

@@ -67,7 +67,8 @@ pub fn render_site<T: Send>(
 ) -> Result<(Vec<T>, Vec<FragmentCheck>), Errors> {
     let renderer = Renderer::new(catalog, templates)?;
     let jobs = renderer.jobs();
-    let results: Vec<Result<(Vec<T>, Vec<FragmentCheck>), Vec<SiteError>>> = jobs
+    type JobResult<T> = Result<(Vec<T>, Vec<FragmentCheck>), Vec<SiteError>>;
+    let results: Vec<JobResult<T>> = jobs
         .par_iter()
         .map(|job| {
             let (documents, checks) = renderer.run(job)?;

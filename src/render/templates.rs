@@ -164,7 +164,7 @@ pub fn load(config: &Config) -> Result<Templates, Errors> {
         }
     }
     if !errors.is_empty() {
-        errors.0.sort_by(|a, b| a.to_string().cmp(&b.to_string()));
+        errors.0.sort_by_key(|e| e.to_string());
         return Err(errors);
     }
     let mut tera = Tera::default();
@@ -177,7 +177,7 @@ pub fn load(config: &Config) -> Result<Templates, Errors> {
     if let Err(e) = tera.add_raw_templates(list) {
         // Inheritance problems (a missing parent, a cycle).
         let chain = error_chain(&e).join(": ");
-        let name = quoted_names(&[chain.clone()])
+        let name = quoted_names(std::slice::from_ref(&chain))
             .into_iter()
             .next()
             .unwrap_or_default();
