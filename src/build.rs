@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use crate::catalog::{self, Catalog};
 use crate::config::{Config, Overrides};
 use crate::error::{Errors, SiteError};
+use crate::links::external::{self, LinkReport};
 use crate::links::internal::{self, PageLinks};
 use crate::output::{self, Staging};
 use crate::render::{self, Document, Templates};
@@ -23,6 +24,12 @@ pub struct BuildOptions {
     pub overrides: Overrides,
     /// False for `check`: build and verify, then throw the result away.
     pub write_output: bool,
+    /// Check external links (unless `[link_check] external = false`).
+    pub check_external: bool,
+    /// Broken external links are errors (also `[link_check] strict`).
+    pub strict: bool,
+    /// Draw a progress bar on standard error while links are checked.
+    pub show_progress: bool,
 }
 
 /// What a successful build made.
@@ -34,8 +41,8 @@ pub struct BuildReport {
     pub files: usize,
     pub warnings: Vec<SiteError>,
     pub elapsed: Duration,
-    /// Every page's links, for the external check that may follow.
-    pub links: Vec<PageLinks>,
+    /// The external link check, when one ran.
+    pub link_report: Option<LinkReport>,
 }
 
 /// Loads and resolves the site and its templates, reporting the errors of
@@ -69,6 +76,27 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Errors> {
     match build_into(&catalog, &templates, &staging) {
         Ok((files, links)) => {
             let output_dir = catalog.config.output_dir.clone();
+            let link_check = &catalog.config.link_check;
+            let link_report = if options.check_external && link_check.external {
+                match check_external(&catalog, &links, options.show_progress) {
+                    Ok(r) => Some(r),
+                    Err(e) => {
+                        staging.discard();
+                        return Err(e.into());
+                    }
+                }
+            } else {
+                None
+            };
+            let strict = options.strict || link_check.strict;
+            if let Some(r) = &link_report
+                && strict
+                && options.write_output
+                && !r.broken.is_empty()
+            {
+                staging.discard();
+                return Err(Errors(external::as_errors(r)));
+            }
             if options.write_output {
                 staging.commit()?;
             } else {
@@ -81,7 +109,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Errors> {
                 files,
                 warnings: catalog.warnings,
                 elapsed: started.elapsed(),
-                links,
+                link_report,
             })
         }
         Err(e) => {
@@ -89,6 +117,47 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Errors> {
             Err(e)
         }
     }
+}
+
+/// Checks the external links of the rendered pages.
+fn check_external(
+    catalog: &Catalog,
+    links: &[PageLinks],
+    show_progress: bool,
+) -> Result<LinkReport, SiteError> {
+    let config = &catalog.config;
+    let data_files: Vec<_> = catalog
+        .data_files
+        .iter()
+        .map(|f| (f.path.clone(), f.text.clone()))
+        .collect();
+    let found = external::gather(
+        links,
+        &config.base_url,
+        &config.base_path,
+        config.link_check.check_fragments,
+        &data_files,
+    );
+    let bar = show_progress.then(|| {
+        let bar = indicatif::ProgressBar::new(found.len() as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "checking links {bar:30} {pos}/{len} {elapsed}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    let progress = |done: usize, _total: usize| {
+        if let Some(bar) = &bar {
+            bar.set_position(done as u64);
+        }
+    };
+    let report = external::check(&config.root, &config.link_check, found, &progress);
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    report
 }
 
 /// Renders everything into `staging` and checks internal links.

@@ -80,6 +80,9 @@ pub struct Catalog {
     pub sources: IndexMap<String, Source>,
     pub libraries: IndexMap<String, Library>,
     pub other_data: serde_json::Map<String, serde_json::Value>,
+    /// The map files as read (creators, categories, sources, libraries),
+    /// to say where a value came from.
+    pub data_files: Vec<YamlFile>,
     pub taxonomies: Vec<Taxonomy>,
     pub pages: Vec<Page>,
     /// Folders of pages without an index page of their own (`guides/`).
@@ -181,7 +184,18 @@ pub fn resolve(config: &Config, mut source: SiteSource) -> Result<Catalog, Error
     let taxonomies = build_taxonomies(&models, &source.creators, &source.categories);
     let (pages, sections) = place_pages(source.pages, &taxonomies, drafts, &mut errors);
 
+    let data_files = [
+        &source.creators.file,
+        &source.categories.file,
+        &source.sources.file,
+        &source.libraries.file,
+    ]
+    .into_iter()
+    .flatten()
+    .cloned()
+    .collect();
     errors.into_result(Catalog {
+        data_files,
         config: config.clone(),
         models,
         by_id,

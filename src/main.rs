@@ -8,6 +8,7 @@ use clap::Parser;
 use modelsite::build::{BuildOptions, build};
 use modelsite::cli::{Cli, Command, CommonArgs, ReportFormat};
 use modelsite::error::{Errors, SiteError};
+use modelsite::links::external;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -46,6 +47,9 @@ fn options(common: &CommonArgs, write_output: bool) -> BuildOptions {
         root: common.root.clone(),
         overrides: common.overrides(),
         write_output,
+        check_external: !common.offline,
+        strict: common.strict,
+        show_progress: !common.quiet && std::io::stderr().is_terminal(),
     }
 }
 
@@ -64,7 +68,7 @@ fn print_errors(errors: &Errors, color: bool) {
     }
     let n = errors.0.len();
     eprintln!(
-        "error: {n} problem{} found; nothing was written to the output folder",
+        "error: {n} problem{} found; the output folder was left as it was",
         if n == 1 { "" } else { "s" }
     );
 }
@@ -73,6 +77,23 @@ fn run_build(common: &CommonArgs, color: bool) -> Result<(), Errors> {
     let report = build(&options(common, true))?;
     if !common.quiet {
         print_warnings(&report.warnings, color);
+    }
+    if let Some(links) = &report.link_report {
+        let text = external::to_text(links);
+        if !links.broken.is_empty() || links.unreachable.is_some() || !links.warnings.is_empty() {
+            // Broken external links are warnings unless --strict.
+            for line in text.lines() {
+                if line.starts_with("broken link") {
+                    eprintln!("warning: {line}");
+                } else {
+                    eprintln!("{line}");
+                }
+            }
+        } else if common.verbose {
+            eprint!("{text}");
+        }
+    }
+    if !common.quiet {
         println!(
             "Built {} models and {} pages ({} files) into {} in {:.2?}",
             report.models,
@@ -87,22 +108,38 @@ fn run_build(common: &CommonArgs, color: bool) -> Result<(), Errors> {
 
 fn run_check(common: &CommonArgs, format: ReportFormat, color: bool) -> Result<(), Errors> {
     let result = build(&options(common, false));
-    let (errors, warnings) = match &result {
-        Ok(report) => (&[][..], &report.warnings[..]),
-        Err(errors) => (&errors.0[..], &[][..]),
+    let (errors, warnings, links) = match &result {
+        Ok(report) => (&[][..], &report.warnings[..], report.link_report.as_ref()),
+        Err(errors) => (&errors.0[..], &[][..], None),
     };
+    let broken = links.is_some_and(|l| !l.broken.is_empty());
+    let failed = !errors.is_empty() || broken;
     match format {
         ReportFormat::Text => {
-            if let Ok(report) = &result {
-                print_warnings(warnings, color);
-                if !common.quiet {
-                    println!(
-                        "Checked {} models and {} pages: no problems found",
-                        report.models, report.pages
-                    );
-                }
+            print_warnings(warnings, color);
+            if let Some(links) = links {
+                eprint!("{}", external::to_text(links));
             }
-            result.map(|_| ())
+            match &result {
+                Ok(report) if !broken => {
+                    if !common.quiet {
+                        println!(
+                            "Checked {} models and {} pages: no problems found",
+                            report.models, report.pages
+                        );
+                    }
+                    Ok(())
+                }
+                Ok(report) => {
+                    let n = report.link_report.as_ref().map_or(0, |l| l.broken.len());
+                    eprintln!(
+                        "error: {n} broken external link{}",
+                        if n == 1 { "" } else { "s" }
+                    );
+                    Err(Errors::default())
+                }
+                Err(_) => result.map(|_| ()),
+            }
         }
         ReportFormat::Json => {
             let item = |e: &SiteError, level: &str| {
@@ -120,21 +157,25 @@ fn run_check(common: &CommonArgs, format: ReportFormat, color: bool) -> Result<(
                 .map(|e| item(e, "error"))
                 .chain(warnings.iter().map(|w| item(w, "warning")))
                 .collect();
-            let report = serde_json::json!({ "ok": errors.is_empty(), "problems": items });
+            let report = serde_json::json!({
+                "ok": !failed,
+                "problems": items,
+                "external_links": links,
+            });
             println!(
                 "{}",
                 serde_json::to_string_pretty(&report).unwrap_or_default()
             );
-            if errors.is_empty() {
-                Ok(())
-            } else {
+            if failed {
                 Err(Errors::default())
+            } else {
+                Ok(())
             }
         }
         ReportFormat::Markdown => {
             println!("## modelsite check\n");
             if errors.is_empty() && warnings.is_empty() {
-                println!("No problems found.");
+                println!("The site builds without problems.\n");
             } else {
                 println!("| level | where | problem | hint |\n|---|---|---|---|");
                 let row = |e: &SiteError, level: &str| {
@@ -153,11 +194,15 @@ fn run_check(common: &CommonArgs, format: ReportFormat, color: bool) -> Result<(
                 };
                 errors.iter().for_each(|e| row(e, "error"));
                 warnings.iter().for_each(|w| row(w, "warning"));
+                println!();
             }
-            if errors.is_empty() {
-                Ok(())
-            } else {
+            if let Some(links) = links {
+                println!("{}", external::to_markdown(links));
+            }
+            if failed {
                 Err(Errors::default())
+            } else {
+                Ok(())
             }
         }
     }

@@ -53,7 +53,7 @@ impl Site {
         );
         site.write(
             "data/creators.yaml",
-            "google:\n  name: Google\n  kind: company\n  url: https://ai.google/\nmeta:\n  name: Meta AI\n  kind: lab\n",
+            "google:\n  name: Google\n  kind: company\n  url: https://google.models.test/\nmeta:\n  name: Meta AI\n  kind: lab\n",
         );
         site.write(
             "data/categories.yaml",
@@ -61,7 +61,7 @@ impl Site {
         );
         site.write(
             "data/sources.yaml",
-            "huggingface:\n  name: Hugging Face Hub\n  url: https://huggingface.co/models\n  kind: hub\n",
+            "huggingface:\n  name: Hugging Face Hub\n  url: https://hub.models.test/\n  kind: hub\n",
         );
         site.write(
             "data/libraries.yaml",
@@ -69,7 +69,7 @@ impl Site {
         );
         site.write(
             "data/models/bert-base-uncased.yaml",
-            "name: BERT base uncased\nsummary: An encoder.\ncreator: google\ncategory: classification\ntasks: [fill-mask]\nlicense: apache-2.0\naccess: open-weights\nparameters: 110M\nreleased: \"2018-10\"\nlibraries: [transformers]\nsources:\n  - source: huggingface\n    url: https://huggingface.co/google-bert/bert-base-uncased\nevaluations:\n  - {task: question-answering, dataset: SQuAD v1.1, metric: F1, value: 88.5}\n",
+            "name: BERT base uncased\nsummary: An encoder.\ncreator: google\ncategory: classification\ntasks: [fill-mask]\nlicense: apache-2.0\naccess: open-weights\nparameters: 110M\nreleased: \"2018-10\"\nlibraries: [transformers]\nsources:\n  - source: huggingface\n    url: https://hub.models.test/google-bert/bert-base-uncased\nevaluations:\n  - {task: question-answering, dataset: SQuAD v1.1, metric: F1, value: 88.5}\n",
         );
         site.write(
             "data/models/biobert.yaml",
