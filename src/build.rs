@@ -41,6 +41,8 @@ pub struct BuildReport {
     pub files: usize,
     pub warnings: Vec<SiteError>,
     pub elapsed: Duration,
+    /// How long each stage took, in order.
+    pub timings: Vec<(&'static str, Duration)>,
     /// The external link check, when one ran.
     pub link_report: Option<LinkReport>,
 }
@@ -71,9 +73,11 @@ pub fn load(options: &BuildOptions) -> Result<(Catalog, Templates), Errors> {
 /// Builds the site. On any error the previous output folder is untouched.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Errors> {
     let started = Instant::now();
+    let mut timings = Timings::new();
     let (catalog, templates) = load(options)?;
+    timings.lap("read and resolve");
     let staging = Staging::create(&catalog.config.output_dir, catalog.config.minify)?;
-    match build_into(&catalog, &templates, &staging) {
+    match build_into(&catalog, &templates, &staging, &mut timings) {
         Ok((files, links)) => {
             let output_dir = catalog.config.output_dir.clone();
             let link_check = &catalog.config.link_check;
@@ -88,6 +92,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Errors> {
             } else {
                 None
             };
+            if link_report.is_some() {
+                timings.lap("external links");
+            }
             let strict = options.strict || link_check.strict;
             if let Some(r) = &link_report
                 && strict
@@ -102,6 +109,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Errors> {
             } else {
                 staging.discard();
             }
+            timings.lap("swap output");
             Ok(BuildReport {
                 output_dir,
                 models: catalog.models.len(),
@@ -109,6 +117,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Errors> {
                 files,
                 warnings: catalog.warnings,
                 elapsed: started.elapsed(),
+                timings: timings.laps,
                 link_report,
             })
         }
@@ -165,13 +174,16 @@ fn build_into(
     catalog: &Catalog,
     templates: &Templates,
     staging: &Staging,
+    timings: &mut Timings,
 ) -> Result<(usize, Vec<PageLinks>), Errors> {
     let static_files = output::copy_static(catalog, &templates.theme, staging)?;
     let emit = |doc: Document| -> Result<PageLinks, SiteError> {
         staging.write_html(&doc.file, &doc.html)?;
         Ok(internal::extract(&doc.file, &doc.html, doc.origin))
     };
+    timings.lap("static files");
     let (links, fragment_checks) = render::render_site(catalog, templates, &emit)?;
+    timings.lap("render and write pages");
     let html_files: Vec<String> = links
         .iter()
         .filter(|l| {
@@ -180,6 +192,7 @@ fn build_into(
         .map(|l| l.file.clone())
         .collect();
     let site_files = output::write_site_files(catalog, staging, &html_files)?;
+    timings.lap("site files");
     let mut other_files = static_files;
     other_files.extend(site_files);
     internal::check(
@@ -189,5 +202,27 @@ fn build_into(
         &catalog.config.base_url,
         &catalog.config.base_path,
     )?;
+    timings.lap("internal links");
     Ok((links.len() + other_files.len(), links))
+}
+
+/// Stage durations, measured lap by lap.
+struct Timings {
+    last: Instant,
+    laps: Vec<(&'static str, Duration)>,
+}
+
+impl Timings {
+    fn new() -> Self {
+        Timings {
+            last: Instant::now(),
+            laps: Vec::new(),
+        }
+    }
+
+    fn lap(&mut self, stage: &'static str) {
+        let now = Instant::now();
+        self.laps.push((stage, now - self.last));
+        self.last = now;
+    }
 }

@@ -171,7 +171,7 @@ pub fn resolve(config: &Config, mut source: SiteSource) -> Result<Catalog, Error
         .into_iter()
         .zip(derived.into_iter().zip(superseded))
         .map(|(m, (derived, superseded))| Model {
-            prose: prose.shift_remove(&m.id),
+            prose: prose.swap_remove(&m.id),
             path: format!("models/{}/", m.id),
             id: m.id,
             file: m.file,

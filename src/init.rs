@@ -119,17 +119,25 @@ jobs:
   build:
     runs-on: ubuntu-latest
     steps:
-      - uses: actions/checkout@v4
+      - uses: actions/checkout@v6
       - uses: dtolnay/rust-toolchain@stable
       - name: Install modelsite
         run: cargo install --locked modelsite
       - id: pages
-        uses: actions/configure-pages@v5
+        uses: actions/configure-pages@v6
+      # Links that passed within the cache age are not fetched again.
+      - uses: actions/cache@v5
+        with:
+          path: .modelsite/link-cache.json
+          key: link-cache-${{ github.run_id }}
+          restore-keys: link-cache-
+      - name: Check every link
+        run: modelsite check --format markdown >> "$GITHUB_STEP_SUMMARY"
       - name: Build
-        run: modelsite build --base-url "${BASE_URL%/}/"
+        run: modelsite build --offline --base-url "${BASE_URL%/}/"
         env:
           BASE_URL: ${{ steps.pages.outputs.base_url }}
-      - uses: actions/upload-pages-artifact@v3
+      - uses: actions/upload-pages-artifact@v5
         with:
           path: public
 
@@ -141,7 +149,7 @@ jobs:
       url: ${{ steps.deployment.outputs.page_url }}
     steps:
       - id: deployment
-        uses: actions/deploy-pages@v4
+        uses: actions/deploy-pages@v5
 "#;
 
 /// The files of a new site, relative to its folder.

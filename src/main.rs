@@ -93,6 +93,11 @@ fn run_build(common: &CommonArgs, color: bool) -> Result<(), Errors> {
             eprint!("{text}");
         }
     }
+    if common.verbose {
+        for (stage, took) in &report.timings {
+            eprintln!("  {stage:<24} {took:>10.2?}");
+        }
+    }
     if !common.quiet {
         println!(
             "Built {} models and {} pages ({} files) into {} in {:.2?}",

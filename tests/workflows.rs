@@ -106,3 +106,34 @@ fn workflows_pass_actionlint() {
         String::from_utf8_lossy(&output.stderr),
     );
 }
+
+#[test]
+fn the_workflow_init_writes_passes_actionlint() {
+    let Some(actionlint) = find_actionlint() else {
+        panic!("actionlint was not found; run scripts/test, which installs it");
+    };
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let site = dir.path().join("site");
+    let init = Command::new(env!("CARGO_BIN_EXE_modelsite"))
+        .arg("init")
+        .arg(&site)
+        .output()
+        .expect("run modelsite init");
+    assert!(
+        init.status.success(),
+        "{}",
+        String::from_utf8_lossy(&init.stderr)
+    );
+    let output = Command::new(&actionlint)
+        .current_dir(&site)
+        .arg("-no-color")
+        .arg(".github/workflows/pages.yml")
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", actionlint.display()));
+    assert!(
+        output.status.success(),
+        "actionlint reported problems in the scaffolded workflow:\n{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr),
+    );
+}
