@@ -82,12 +82,14 @@ open(path, "w").write(text)
 PY
 grep -A1 '^external' "$work/site/modelsite.toml"
 
+# Prints the wall time of the whole `check` and of its external-link stage.
 run() {
-    local start end
+    local start end stage
     start=$(date +%s.%N)
-    "$bin" check --root "$work/site" --quiet >"$work/out.txt" 2>&1 || true
+    "$bin" check --root "$work/site" --verbose >"$work/out.txt" 2>&1 || true
     end=$(date +%s.%N)
-    python3 -c "print(f'{$end - $start:.2f}')"
+    stage=$(grep -E '^ +external links' "$work/out.txt" | awk '{print $3}')
+    python3 -c "print(f'{$end - $start:.2f} {\"$stage\"}')"
 }
 
 rm -rf "$work/site/.modelsite"
@@ -96,8 +98,10 @@ cold=$(run)
 after_cold=$(requests)
 warm=$(run)
 after_warm=$(requests)
-tail -n 2 "$work/out.txt"
+grep -E '^External links' "$work/out.txt" || tail -n 3 "$work/out.txt"
 
-printf '\n%-8s %10s %10s\n' "cache" "wall s" "requests"
-printf '%-8s %10s %10s\n' "cold" "$cold" "$((after_cold - before))"
-printf '%-8s %10s %10s\n' "warm" "$warm" "$((after_warm - after_cold))"
+printf '\n%-8s %14s %16s %10s\n' "cache" "check wall s" "link stage" "requests"
+read -r cold_all cold_links <<<"$cold"
+read -r warm_all warm_links <<<"$warm"
+printf '%-8s %14s %16s %10s\n' "cold" "$cold_all" "$cold_links" "$((after_cold - before))"
+printf '%-8s %14s %16s %10s\n' "warm" "$warm_all" "$warm_links" "$((after_warm - after_cold))"

@@ -113,9 +113,15 @@ pub fn resolve(config: &Config, mut source: SiteSource) -> Result<Catalog, Error
     let mut warnings = Vec::new();
     let drafts = config.drafts;
 
+    let draft_ids: HashSet<String> = source
+        .models
+        .iter()
+        .filter(|m| m.data.draft && !drafts)
+        .map(|m| m.id.clone())
+        .collect();
     let mut models: Vec<ModelSource> = std::mem::take(&mut source.models)
         .into_iter()
-        .filter(|m| drafts || !m.data.draft)
+        .filter(|m| !draft_ids.contains(&m.id))
         .collect();
     models.sort_by(|a, b| {
         a.data
@@ -135,16 +141,12 @@ pub fn resolve(config: &Config, mut source: SiteSource) -> Result<Catalog, Error
     }
 
     let mut prose = source.model_prose;
+    // A draft model's prose is left out with it.
+    prose.retain(|id, _| !draft_ids.contains(id));
     for (id, page) in &prose {
         if !by_id.contains_key(id) {
-            let is_draft = !drafts;
-            let hint = did_you_mean(id, by_id.keys().map(String::as_str)).unwrap_or_else(|| {
-                if is_draft {
-                    format!("add data/models/{id}.yaml (or remove this file); a draft model's prose is left out with it")
-                } else {
-                    format!("add data/models/{id}.yaml, or remove this file")
-                }
-            });
+            let hint = did_you_mean(id, by_id.keys().map(String::as_str))
+                .unwrap_or_else(|| format!("add data/models/{id}.yaml, or remove this file"));
             errors.push(
                 SiteError::new(format!("there is no model `{id}` for this prose"))
                     .in_file(&page.file)
@@ -649,11 +651,6 @@ fn place_pages(
             {
                 sections.push(folder);
             }
-        }
-    }
-    for p in &mut pages {
-        if sections.contains(&p.path) {
-            p.standalone = false;
         }
     }
     sections.sort();

@@ -5,7 +5,7 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
-use modelsite::build::{BuildOptions, build};
+use modelsite::build::{BuildOptions, BuildReport, build};
 use modelsite::cli::{Cli, Command, CommonArgs, ReportFormat};
 use modelsite::error::{Errors, SiteError};
 use modelsite::links::external;
@@ -94,9 +94,7 @@ fn run_build(common: &CommonArgs, color: bool) -> Result<(), Errors> {
         }
     }
     if common.verbose {
-        for (stage, took) in &report.timings {
-            eprintln!("  {stage:<24} {took:>10.2?}");
-        }
+        print_timings(&report);
     }
     if !common.quiet {
         println!(
@@ -111,8 +109,17 @@ fn run_build(common: &CommonArgs, color: bool) -> Result<(), Errors> {
     Ok(())
 }
 
+fn print_timings(report: &BuildReport) {
+    for (stage, took) in &report.timings {
+        eprintln!("  {stage:<24} {took:>10.2?}");
+    }
+}
+
 fn run_check(common: &CommonArgs, format: ReportFormat, color: bool) -> Result<(), Errors> {
     let result = build(&options(common, false));
+    if let (true, Ok(report)) = (common.verbose, &result) {
+        print_timings(report);
+    }
     let (errors, warnings, links) = match &result {
         Ok(report) => (&[][..], &report.warnings[..], report.link_report.as_ref()),
         Err(errors) => (&errors.0[..], &[][..], None),
