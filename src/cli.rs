@@ -67,6 +67,22 @@ impl CommonArgs {
 pub enum Command {
     /// Build the site into the output folder (default public/)
     Build,
+    /// Build, serve on http://127.0.0.1:1111 and, with --watch, rebuild on
+    /// every change and reload the browser
+    Serve {
+        /// Address to listen on
+        #[arg(short, long, default_value = "127.0.0.1")]
+        interface: std::net::IpAddr,
+        /// Port to listen on (the next free one if it is taken)
+        #[arg(short, long, default_value_t = 1111)]
+        port: u16,
+        /// Rebuild when a source changes and reload connected browsers
+        #[arg(short, long)]
+        watch: bool,
+        /// Open the site in a browser
+        #[arg(long)]
+        open: bool,
+    },
     /// Validate everything and check every link; writes nothing
     Check {
         /// How to print the report

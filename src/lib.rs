@@ -2,7 +2,8 @@
 //!
 //! The pipeline runs one way: [`config`] -> [`source`] -> [`catalog`] ->
 //! [`render`] (with [`markdown`]) -> [`output`] -> [`links`]. [`build`]
-//! wires the stages together; the binary only parses flags and calls it.
+//! wires the stages together; [`serve`] runs it again on every change; the
+//! binary only parses flags and calls them.
 
 pub mod build;
 pub mod catalog;
@@ -14,4 +15,5 @@ pub mod links;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod serve;
 pub mod source;

@@ -9,6 +9,7 @@ use modelsite::build::{BuildOptions, BuildReport, build};
 use modelsite::cli::{Cli, Command, CommonArgs, ReportFormat};
 use modelsite::error::{Errors, SiteError};
 use modelsite::links::external;
+use modelsite::serve::ServeOptions;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -16,6 +17,19 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Build => run_build(&cli.common, color),
         Command::Check { format } => run_check(&cli.common, *format, color),
+        Command::Serve {
+            interface,
+            port,
+            watch,
+            open,
+        } => modelsite::serve::serve(ServeOptions {
+            build: options(&cli.common, true),
+            interface: *interface,
+            port: *port,
+            watch: *watch,
+            open: *open,
+            quiet: cli.common.quiet,
+        }),
         Command::Init { dir, force } => {
             let dir = dir.clone().unwrap_or_else(|| cli.common.root.clone());
             modelsite::init::init(&dir, *force)
