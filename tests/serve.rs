@@ -1,0 +1,373 @@
+//! `modelsite serve` over real HTTP on 127.0.0.1: the base path, 404s,
+//! path traversal, the next free port, live-reload injection only while
+//! serving, and rebuilds on change that keep the last good site.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use common::Site;
+
+/// A running `modelsite serve`, stopped when dropped.
+struct Server {
+    child: Child,
+    /// e.g. `http://127.0.0.1:4321/repo/`
+    url: String,
+    port: u16,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+fn start(root: &Path, port: u16, watch: bool) -> Server {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_modelsite"));
+    cmd.arg("serve")
+        .arg("--root")
+        .arg(root)
+        .arg("--port")
+        .arg(port.to_string())
+        .arg("--offline")
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    if watch {
+        cmd.arg("--watch");
+    }
+    let mut child = cmd.spawn().expect("start modelsite serve");
+    let stdout = child.stdout.take().expect("stdout");
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Some(url) = line.strip_prefix("Serving the site at ") {
+                let _ = tx.send(url.trim().to_string());
+            }
+        }
+    });
+    let url = match rx.recv_timeout(Duration::from_secs(60)) {
+        Ok(url) => url,
+        Err(_) => {
+            let _ = child.kill();
+            panic!("the server did not say where it serves within 60 s");
+        }
+    };
+    let port = url
+        .trim_start_matches("http://127.0.0.1:")
+        .split('/')
+        .next()
+        .and_then(|p| p.parse().ok())
+        .expect("a port in the URL");
+    Server { child, url, port }
+}
+
+/// A raw HTTP/1.0 GET of `path` exactly as written (no normalisation).
+fn get(port: u16, path: &str) -> (u16, String, String) {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .expect("timeout");
+    write!(stream, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").expect("send");
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).expect("read");
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (status, head.to_string(), body.to_string())
+}
+
+/// Polls `check` until it holds or the deadline passes.
+fn eventually(what: &str, deadline: Duration, mut check: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while start.elapsed() < deadline {
+        if check() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("{what} did not happen within {deadline:?}");
+}
+
+#[test]
+fn serves_under_the_base_path_with_the_404_page_and_reload_script() {
+    let site = Site::new();
+    let server = start(site.root(), free_port(), true);
+    assert!(
+        server.url.ends_with("/repo/"),
+        "the sub-path is kept: {}",
+        server.url
+    );
+
+    let (status, head, _) = get(server.port, "/");
+    assert_eq!(status, 307);
+    assert!(head.to_lowercase().contains("location: /repo/"));
+
+    let (status, _, body) = get(server.port, "/repo/models/llama/");
+    assert_eq!(status, 200);
+    assert!(body.contains("LLaMA"));
+    assert!(
+        body.contains(&format!("{}models/llama-2/", server.url)),
+        "links use the local address"
+    );
+    assert!(
+        body.contains("data-modelsite-reload"),
+        "the reload script is added while serving"
+    );
+    let on_disk = site.read("public/models/llama/index.html");
+    assert!(
+        !on_disk.contains("data-modelsite-reload"),
+        "never into the built files"
+    );
+
+    let (status, head, _) = get(server.port, "/repo/models");
+    assert_eq!(status, 307);
+    assert!(head.to_lowercase().contains("location: /repo/models/"));
+
+    let (status, _, body) = get(server.port, "/repo/no/such/page/");
+    assert_eq!(status, 404);
+    assert_eq!(body.contains("<html"), true, "the site's 404 page: {body}");
+
+    let (status, head, _) = get(server.port, "/repo/style.css");
+    assert_eq!(status, 200);
+    assert!(head.to_lowercase().contains("content-type: text/css"));
+}
+
+#[test]
+fn nothing_outside_the_output_folder_is_served() {
+    let site = Site::new();
+    site.write("secret.txt", "top secret");
+    site.write(
+        "static/folder/readme.txt",
+        "a file in a folder without an index",
+    );
+    let server = start(site.root(), free_port(), false);
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(site.path("secret.txt"), site.path("public/link.txt"))
+        .expect("symlink");
+    for path in [
+        "/repo/../secret.txt",
+        "/repo/%2e%2e/secret.txt",
+        "/repo/%2E%2E%2Fsecret.txt",
+        "/repo/models/..%2f..%2fsecret.txt",
+        "/repo/..%5csecret.txt",
+        "/repo/link.txt",
+        "/../secret.txt",
+    ] {
+        let (status, _, body) = get(server.port, path);
+        assert_eq!(status, 404, "{path} must not be served");
+        assert!(!body.contains("top secret"), "{path} leaked a file");
+    }
+    let (status, _, body) = get(server.port, "/repo/folder/");
+    assert_eq!(status, 404, "no directory listings");
+    assert!(!body.contains("readme.txt"));
+    let (status, _, body) = get(server.port, "/repo/folder/readme.txt");
+    assert_eq!(
+        (status, body.as_str()),
+        (200, "a file in a folder without an index")
+    );
+}
+
+#[test]
+fn a_taken_port_moves_to_the_next_free_one() {
+    let site = Site::new();
+    let taken = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = taken.local_addr().expect("address").port();
+    let server = start(site.root(), port, false);
+    assert_ne!(server.port, port);
+    assert_eq!(get(server.port, "/repo/").0, 200);
+}
+
+#[test]
+fn a_change_is_rebuilt_and_a_broken_save_keeps_the_last_good_site() {
+    let site = Site::new();
+    let server = start(site.root(), free_port(), true);
+    let page = "/repo/models/llama-2/";
+    let yaml = "data/models/llama-2.yaml";
+    let good = site.read(yaml);
+
+    site.write(yaml, &good.replace("name: Llama 2", "name: Llama Two"));
+    eventually(
+        "the rebuilt page is served",
+        Duration::from_secs(30),
+        || get(server.port, page).2.contains("Llama Two"),
+    );
+
+    site.write(yaml, "name: [broken\n");
+    // The broken save is reported; wait for the event stream to say so.
+    let events_say_failed = || {
+        let mut stream = TcpStream::connect(("127.0.0.1", server.port)).expect("connect");
+        stream
+            .set_read_timeout(Some(Duration::from_millis(500)))
+            .ok();
+        let _ = write!(stream, "GET /repo/__modelsite/events HTTP/1.0\r\n\r\n");
+        let mut buf = [0u8; 4096];
+        let n = stream.read(&mut buf).unwrap_or(0);
+        let mut text = String::from_utf8_lossy(&buf[..n]).into_owned();
+        if !text.contains("event: hello") {
+            let m = stream.read(&mut buf).unwrap_or(0);
+            text.push_str(&String::from_utf8_lossy(&buf[..m]));
+        }
+        text.contains("data/models/llama-2.yaml:1:")
+    };
+    eventually(
+        "the failure reaches the event stream",
+        Duration::from_secs(30),
+        events_say_failed,
+    );
+    assert!(
+        get(server.port, page).2.contains("Llama Two"),
+        "the last good site is still served"
+    );
+
+    site.write(yaml, &good);
+    eventually("the fixed site is served", Duration::from_secs(30), || {
+        let body = get(server.port, page).2;
+        body.contains("Llama 2") && !body.contains("Llama Two")
+    });
+}
+
+#[test]
+fn after_any_sequence_of_edits_the_output_equals_a_clean_build() {
+    let site = Site::new();
+    let server = start(site.root(), free_port(), true);
+    // Each edit is followed by a wait for the served site to reflect it.
+    let edits: Vec<(&str, Box<dyn Fn(&Site)>)> = vec![
+        (
+            "create a model",
+            Box::new(|s: &Site| {
+                s.write("data/models/new-one.yaml", "name: New One\ncreator: meta\ncategory: embedding\ntasks: [feature-extraction]\n")
+            }),
+        ),
+        (
+            "modify a page",
+            Box::new(|s: &Site| {
+                s.write(
+                    "site/guides/choosing.md",
+                    "---\ntitle: Choosing again\nweight: 1\n---\n\n## Size\n\nSmaller.\n",
+                )
+            }),
+        ),
+        (
+            "rename a model",
+            Box::new(|s: &Site| {
+                std::fs::rename(
+                    s.path("data/models/new-one.yaml"),
+                    s.path("data/models/newer-one.yaml"),
+                )
+                .expect("rename");
+            }),
+        ),
+        (
+            "edit a data file",
+            Box::new(|s: &Site| {
+                s.write("data/categories.yaml", "classification:\n  name: Classifiers\ngenerative:\n  name: Generative models\nembedding:\n  name: Embedders\n")
+            }),
+        ),
+        (
+            "override a template",
+            Box::new(|s: &Site| {
+                s.write(
+                    "templates/404.html",
+                    "<!doctype html><html><body><p>Lost here.</p></body></html>\n",
+                )
+            }),
+        ),
+        (
+            "edit the config",
+            Box::new(|s: &Site| {
+                s.write("modelsite.toml", &format!("title = \"Edited Atlas\"\nbase_url = \"{}\"\n[link_check]\nexternal = false\n", common::BASE_URL))
+            }),
+        ),
+        (
+            "delete a page",
+            Box::new(|s: &Site| s.remove("site/index.md")),
+        ),
+    ];
+    for (what, edit) in &edits {
+        let before = site.read("public/sitemap.xml")
+            + &site.read("public/404.html")
+            + &site.read("public/index.html");
+        edit(&site);
+        eventually(what, Duration::from_secs(30), || {
+            let now = std::fs::read_to_string(site.path("public/sitemap.xml")).unwrap_or_default()
+                + &std::fs::read_to_string(site.path("public/404.html")).unwrap_or_default()
+                + &std::fs::read_to_string(site.path("public/index.html")).unwrap_or_default();
+            now != before
+        });
+    }
+    drop(server);
+    // A clean build of the same sources, with the same local base URL.
+    let served = snapshot(&site.path("public"));
+    let clean = tempfile::tempdir().expect("temporary folder");
+    let url = served_url(&site);
+    let run = site.run(&[
+        "build",
+        "--offline",
+        "--base-url",
+        &url,
+        "--output-dir",
+        &clean.path().join("out").to_string_lossy(),
+    ]);
+    run.expect_code(0);
+    let built = snapshot(&clean.path().join("out"));
+    let served_names: Vec<&String> = served.iter().map(|(n, _)| n).collect();
+    let built_names: Vec<&String> = built.iter().map(|(n, _)| n).collect();
+    assert_eq!(served_names, built_names, "the same files");
+    for ((name, a), (_, b)) in served.iter().zip(&built) {
+        assert!(a == b, "{name} differs from a clean build");
+    }
+}
+
+/// The local base URL the served build used (read from its sitemap).
+fn served_url(site: &Site) -> String {
+    let sitemap = site.read("public/sitemap.xml");
+    let loc = sitemap
+        .split("<loc>")
+        .nth(1)
+        .and_then(|s| s.split("</loc>").next())
+        .expect("a URL");
+    let rest = loc.trim_start_matches("http://");
+    let host_end = rest.find('/').unwrap_or(rest.len());
+    format!("http://{}/repo/", &rest[..host_end])
+}
+
+/// Every file under `dir` with its bytes, sorted by path.
+fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).expect("read folder").flatten() {
+            let p = entry.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let name = p
+                    .strip_prefix(dir)
+                    .expect("inside")
+                    .to_string_lossy()
+                    .into_owned();
+                out.push((name, std::fs::read(&p).expect("read file")));
+            }
+        }
+    }
+    out.sort();
+    out
+}
