@@ -371,3 +371,39 @@ fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
     out.sort();
     out
 }
+
+#[test]
+fn saves_by_rename_and_recreated_folders_are_watched() {
+    let site = Site::new();
+    let server = start(site.root(), free_port(), true);
+
+    // An editor that writes a temporary file and renames it over the original.
+    let yaml = site.path("data/models/llama-2.yaml");
+    let tmp = site.path("data/models/.llama-2.yaml.tmp");
+    let text = site
+        .read("data/models/llama-2.yaml")
+        .replace("name: Llama 2", "name: Llama Renamed");
+    std::fs::write(&tmp, text).expect("write temporary file");
+    std::fs::rename(&tmp, &yaml).expect("rename over the original");
+    eventually(
+        "the renamed save is rebuilt",
+        Duration::from_secs(30),
+        || {
+            get(server.port, "/repo/models/llama-2/")
+                .2
+                .contains("Llama Renamed")
+        },
+    );
+
+    // The folder of pages deleted, then made again with a new page.
+    std::fs::remove_dir_all(site.path("site")).expect("remove site/");
+    eventually("the pages are gone", Duration::from_secs(30), || {
+        get(server.port, "/repo/guides/choosing/").0 == 404
+    });
+    site.write("site/about.md", "---\ntitle: About again\n---\n\nBack.\n");
+    eventually(
+        "a page in the recreated folder is served",
+        Duration::from_secs(30),
+        || get(server.port, "/repo/about/").2.contains("About again"),
+    );
+}

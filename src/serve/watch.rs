@@ -189,6 +189,21 @@ mod tests {
     }
 
     #[test]
+    fn reads_and_metadata_are_not_changes() {
+        use notify_debouncer_full::notify::event::{
+            AccessKind, CreateKind, MetadataKind, RenameMode,
+        };
+        assert!(!is_change(&EventKind::Access(AccessKind::Any)));
+        assert!(!is_change(&EventKind::Modify(ModifyKind::Metadata(
+            MetadataKind::AccessTime
+        ))));
+        assert!(is_change(&EventKind::Create(CreateKind::File)));
+        assert!(is_change(&EventKind::Modify(ModifyKind::Name(
+            RenameMode::To
+        ))));
+    }
+
+    #[test]
     fn stylesheet_only_changes_are_recognised() {
         let root = Path::new("/s");
         assert!(only_stylesheets(
