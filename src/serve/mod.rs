@@ -138,12 +138,14 @@ async fn run(options: ServeOptions, config: Config) -> Result<(), Errors> {
     if options.open {
         open_browser(&site_url);
     }
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
-        .map_err(|e| SiteError::new(format!("the server stopped: {e}")))?;
+    // Ctrl+C stops at once: open event streams never end by themselves,
+    // so waiting for every connection to close would wait for ever.
+    tokio::select! {
+        served = axum::serve(listener, router(state)) => {
+            served.map_err(|e| SiteError::new(format!("the server stopped: {e}")))?;
+        }
+        _ = tokio::signal::ctrl_c() => {}
+    }
     Ok(())
 }
 

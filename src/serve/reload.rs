@@ -32,7 +32,7 @@ pub struct Hub {
 
 #[derive(Debug, Default)]
 struct HubState {
-    /// Counts successful builds; a browser that sees it change after a
+    /// Numbers successful builds; a browser that sees it change after a
     /// reconnect reloads.
     build: u64,
     error: Option<String>,
@@ -47,9 +47,18 @@ impl Default for Hub {
 impl Hub {
     pub fn new() -> Hub {
         let (sender, _) = broadcast::channel(64);
+        // Builds are numbered from the time the server started, so a page
+        // that reconnects to a restarted server sees a new number.
+        let start = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis() as u64)
+            .unwrap_or(0);
         Hub {
             sender,
-            state: Arc::new(Mutex::new(HubState::default())),
+            state: Arc::new(Mutex::new(HubState {
+                build: start,
+                error: None,
+            })),
         }
     }
 
@@ -155,8 +164,9 @@ mod tests {
         hub.failed("boom".into());
         assert_eq!(rx.try_recv().ok(), Some(Change::Failed("boom".into())));
         assert_eq!(hub.current().1.as_deref(), Some("boom"));
+        let before = hub.current().0;
         hub.built(true);
         assert_eq!(rx.try_recv().ok(), Some(Change::Reload));
-        assert_eq!(hub.current(), (2, None));
+        assert_eq!(hub.current(), (before + 1, None));
     }
 }
