@@ -143,7 +143,7 @@ fn serves_under_the_base_path_with_the_404_page_and_reload_script() {
 
     let (status, _, body) = get(server.port, "/repo/no/such/page/");
     assert_eq!(status, 404);
-    assert_eq!(body.contains("<html"), true, "the site's 404 page: {body}");
+    assert!(body.contains("<html"), "the site's 404 page: {body}");
 
     let (status, head, _) = get(server.port, "/repo/style.css");
     assert_eq!(status, 200);
@@ -249,7 +249,8 @@ fn after_any_sequence_of_edits_the_output_equals_a_clean_build() {
     let site = Site::new();
     let server = start(site.root(), free_port(), true);
     // Each edit is followed by a wait for the served site to reflect it.
-    let edits: Vec<(&str, Box<dyn Fn(&Site)>)> = vec![
+    type Edit = Box<dyn Fn(&Site)>;
+    let edits: Vec<(&str, Edit)> = vec![
         (
             "create a model",
             Box::new(|s: &Site| {
