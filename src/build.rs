@@ -5,6 +5,7 @@
 //! This is the only module that calls every stage; each stage knows only
 //! the one before it.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -12,9 +13,9 @@ use crate::catalog::{self, Catalog};
 use crate::config::{Config, Overrides};
 use crate::error::{Errors, SiteError};
 use crate::links::external::{self, LinkReport};
-use crate::links::internal::{self, PageLinks};
+use crate::links::internal::{self, PageLinks, Published};
 use crate::output::{self, Staging};
-use crate::render::{self, Document, Templates};
+use crate::render::{self, Document, Memo, Templates};
 use crate::source;
 
 /// What to build and how.
@@ -70,19 +71,51 @@ pub fn load(options: &BuildOptions) -> Result<(Catalog, Templates), Errors> {
     }
 }
 
+/// What is in the output folder after a build: every file with the hash
+/// of its bytes, the links and ids of every HTML page, and the files of
+/// each page (a page and its alias redirects). A rebuild compares against
+/// it to write only what changed.
+#[derive(Default)]
+pub struct OutputState {
+    pub files: HashMap<String, u64>,
+    pub links: HashMap<String, PageLinks>,
+    pub job_files: HashMap<String, Vec<String>>,
+    /// The static files' paths.
+    pub static_files: Vec<String>,
+}
+
 /// Builds the site. On any error the previous output folder is untouched.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Errors> {
     let started = Instant::now();
     let mut timings = Timings::new();
     let (catalog, templates) = load(options)?;
     timings.lap("read and resolve");
+    let mut memo = Memo::default();
+    build_staged(options, &catalog, &templates, &mut memo, started, timings)
+        .map(|(report, _)| report)
+}
+
+/// Renders every page into a staging folder, checks it, and swaps it in
+/// (unless the options say not to write). `memo` keeps the model values
+/// and Markdown for later rebuilds; it remembers the pages' fingerprints
+/// only when the output was replaced.
+pub fn build_staged(
+    options: &BuildOptions,
+    catalog: &Catalog,
+    templates: &Templates,
+    memo: &mut Memo,
+    started: Instant,
+    mut timings: Timings,
+) -> Result<(BuildReport, OutputState), Errors> {
+    memo.forget_jobs();
     let staging = Staging::create(&catalog.config.output_dir, catalog.config.minify)?;
-    match build_into(&catalog, &templates, &staging, &mut timings) {
-        Ok((files, links)) => {
+    match build_into(catalog, templates, memo, &staging, &mut timings) {
+        Ok(state) => {
             let output_dir = catalog.config.output_dir.clone();
             let link_check = &catalog.config.link_check;
             let link_report = if options.check_external && link_check.external {
-                match check_external(&catalog, &links, options.show_progress) {
+                let pages = sorted(state.output.links.values());
+                match check_external(catalog, &pages, options.show_progress) {
                     Ok(r) => Some(r),
                     Err(e) => {
                         staging.discard();
@@ -106,20 +139,22 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Errors> {
             }
             if options.write_output {
                 staging.commit()?;
+                memo.remember_jobs(state.job_fingerprints());
             } else {
                 staging.discard();
             }
             timings.lap("swap output");
-            Ok(BuildReport {
+            let report = BuildReport {
                 output_dir,
                 models: catalog.models.len(),
-                pages: links.len(),
-                files,
-                warnings: catalog.warnings,
+                pages: state.output.links.len(),
+                files: state.output.files.len(),
+                warnings: catalog.warnings.clone(),
                 elapsed: started.elapsed(),
                 timings: timings.laps,
                 link_report,
-            })
+            };
+            Ok((report, state.without_fingerprints()))
         }
         Err(e) => {
             staging.discard();
@@ -131,7 +166,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Errors> {
 /// Checks the external links of the rendered pages.
 fn check_external(
     catalog: &Catalog,
-    links: &[PageLinks],
+    links: &[&PageLinks],
     show_progress: bool,
 ) -> Result<LinkReport, SiteError> {
     let config = &catalog.config;
@@ -173,54 +208,124 @@ fn check_external(
 fn build_into(
     catalog: &Catalog,
     templates: &Templates,
+    memo: &mut Memo,
     staging: &Staging,
     timings: &mut Timings,
-) -> Result<(usize, Vec<PageLinks>), Errors> {
-    let static_files = output::copy_static(catalog, &templates.theme, staging)?;
-    let emit = |doc: Document| -> Result<PageLinks, SiteError> {
-        staging.write_html(&doc.file, &doc.html)?;
-        Ok(internal::extract(&doc.file, &doc.html, doc.origin))
-    };
-    timings.lap("static files");
-    let (links, fragment_checks) = render::render_site(catalog, templates, &emit)?;
-    timings.lap("render and write pages");
-    let html_files: Vec<String> = links
-        .iter()
-        .filter(|l| {
-            l.origin.template.to_string_lossy() != "(alias redirect)" && l.file != "404.html"
-        })
-        .map(|l| l.file.clone())
+) -> Result<StagedOutput, Errors> {
+    let statics = output::static_files(&catalog.config, &templates.theme);
+    let mut files: HashMap<String, u64> = output::copy_static(&statics, staging)?
+        .into_iter()
         .collect();
-    let site_files = output::write_site_files(catalog, staging, &html_files)?;
+    let static_files: Vec<String> = statics.into_iter().map(|(name, _)| name).collect();
+    timings.lap("static files");
+    let emit = |doc: Document| -> Result<(PageLinks, u64), SiteError> {
+        let links = internal::extract(&doc.file, &doc.html, doc.origin);
+        let hash = staging.write_html(&doc.file, doc.html)?;
+        Ok((links, hash))
+    };
+    let rendering = render::render_site(catalog, templates, memo, &emit)?;
+    timings.lap("render and write pages");
+
+    let mut state = StagedOutput::default();
+    let mut fragment_checks = Vec::new();
+    let mut pages: Vec<PageLinks> = Vec::new();
+    for job in rendering.jobs {
+        let mut job_files = Vec::new();
+        for (links, hash) in job.outputs.unwrap_or_default() {
+            job_files.push(links.file.clone());
+            files.insert(links.file.clone(), hash);
+            pages.push(links);
+        }
+        fragment_checks.extend(job.checks);
+        state.fingerprints.push((job.key.clone(), job.fingerprint));
+        state.output.job_files.insert(job.key, job_files);
+    }
+    let sitemap_pages = sitemap_pages(&pages);
+    let site_files = output::site_files(catalog, &rendering.models, &sitemap_pages);
+    for (name, bytes) in &site_files {
+        staging.write(name, bytes)?;
+        files.insert(name.clone(), render::memo::hash_bytes(bytes));
+    }
     timings.lap("site files");
-    let mut other_files = static_files;
-    other_files.extend(site_files);
-    internal::check(
-        &links,
-        &other_files,
+    let other: Vec<&str> = static_files
+        .iter()
+        .map(String::as_str)
+        .chain(site_files.iter().map(|(n, _)| n.as_str()))
+        .collect();
+    let published = Published::new(&pages, other.iter().copied());
+    internal::check_pages(
+        sorted(&pages),
+        &published,
         &fragment_checks,
         &catalog.config.base_url,
         &catalog.config.base_path,
     )?;
     timings.lap("internal links");
-    Ok((links.len() + other_files.len(), links))
+    state.output.files = files;
+    state.output.static_files = static_files;
+    state.output.links = pages.into_iter().map(|p| (p.file.clone(), p)).collect();
+    Ok(state)
+}
+
+/// The pages listed in the sitemap: every HTML page but the 404 page and
+/// alias redirects.
+pub fn sitemap_pages<'a>(pages: impl IntoIterator<Item = &'a PageLinks>) -> Vec<&'a str> {
+    pages
+        .into_iter()
+        .filter(|l| {
+            l.origin.template.to_string_lossy() != "(alias redirect)" && l.file != "404.html"
+        })
+        .map(|l| l.file.as_str())
+        .collect()
+}
+
+/// Pages in the order of their files, so that errors come out in the same
+/// order on every run.
+pub fn sorted<'a>(pages: impl IntoIterator<Item = &'a PageLinks>) -> Vec<&'a PageLinks> {
+    let mut v: Vec<&PageLinks> = pages.into_iter().collect();
+    v.sort_by(|a, b| a.file.cmp(&b.file));
+    v
+}
+
+/// An output state with the pages' fingerprints, before they are known to
+/// be kept.
+#[derive(Default)]
+struct StagedOutput {
+    output: OutputState,
+    fingerprints: Vec<(String, u64)>,
+}
+
+impl StagedOutput {
+    fn job_fingerprints(&self) -> impl Iterator<Item = (&str, u64)> {
+        self.fingerprints.iter().map(|(k, f)| (k.as_str(), *f))
+    }
+
+    fn without_fingerprints(self) -> OutputState {
+        self.output
+    }
 }
 
 /// Stage durations, measured lap by lap.
-struct Timings {
+pub struct Timings {
     last: Instant,
     laps: Vec<(&'static str, Duration)>,
 }
 
+impl Default for Timings {
+    fn default() -> Self {
+        Timings::new()
+    }
+}
+
 impl Timings {
-    fn new() -> Self {
+    pub fn new() -> Self {
         Timings {
             last: Instant::now(),
             laps: Vec::new(),
         }
     }
 
-    fn lap(&mut self, stage: &'static str) {
+    pub fn lap(&mut self, stage: &'static str) {
         let now = Instant::now();
         self.laps.push((stage, now - self.last));
         self.last = now;

@@ -5,6 +5,7 @@
 //! [`SiteSource`] and never reads files or renders anything.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 
 use indexmap::IndexMap;
 
@@ -19,9 +20,9 @@ use crate::source::{MapFile, ModelSource, PAGES_DIR, SiteSource, is_valid_id};
 pub struct Model {
     pub id: String,
     pub file: YamlFile,
-    pub data: ModelData,
+    pub data: Arc<ModelData>,
     /// `site/models/<id>.md`, if there is one.
-    pub prose: Option<PageSource>,
+    pub prose: Option<Arc<PageSource>>,
     /// `models/<id>/`
     pub path: String,
     /// Catalog models whose `base_model` names this one.
@@ -123,13 +124,7 @@ pub fn resolve(config: &Config, mut source: SiteSource) -> Result<Catalog, Error
         .into_iter()
         .filter(|m| !draft_ids.contains(&m.id))
         .collect();
-    models.sort_by(|a, b| {
-        a.data
-            .name
-            .to_lowercase()
-            .cmp(&b.data.name.to_lowercase())
-            .then_with(|| a.id.cmp(&b.id))
-    });
+    models.sort_by_cached_key(|m| (m.data.name.to_lowercase(), m.id.clone()));
     let by_id: HashMap<String, usize> = models
         .iter()
         .enumerate()

@@ -11,6 +11,12 @@ use modelsite::error::{Errors, SiteError};
 use modelsite::links::external;
 use modelsite::serve::ServeOptions;
 
+/// mimalloc rather than the system allocator: a build makes and frees
+/// millions of small values (JSON contexts, strings), and with glibc's
+/// allocator freeing them took a fifth of the build.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();

@@ -7,14 +7,16 @@
 //! to the staging folder first.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
-use serde_json::Value;
 
 use crate::catalog::Catalog;
+use crate::config::Config;
 use crate::error::SiteError;
 use crate::markdown::CODE_CLASS_STYLE;
-use crate::render::context::{model_value, newest_first};
+use crate::render::context::newest_first;
+use crate::render::memo::{ModelEntry, hash_bytes};
 use crate::render::templates::{DEFAULT_THEME, ThemeSource};
 
 /// A folder being filled, to become the output folder on success.
@@ -57,18 +59,12 @@ impl Staging {
         std::fs::write(&path, bytes).map_err(|e| SiteError::io("write", &path, &e))
     }
 
-    /// Writes an HTML document, minified if the site asks for it.
-    pub fn write_html(&self, rel: &str, html: &str) -> Result<(), SiteError> {
-        if self.minify {
-            let cfg = minify_html::Cfg {
-                keep_closing_tags: true,
-                keep_html_and_head_opening_tags: true,
-                ..minify_html::Cfg::default()
-            };
-            self.write(rel, &minify_html::minify(html.as_bytes(), &cfg))
-        } else {
-            self.write(rel, html.as_bytes())
-        }
+    /// Writes an HTML document, minified if the site asks for it; returns
+    /// the hash of the bytes written.
+    pub fn write_html(&self, rel: &str, html: String) -> Result<u64, SiteError> {
+        let bytes = html_bytes(self.minify, html);
+        self.write(rel, &bytes)?;
+        Ok(hash_bytes(&bytes))
     }
 
     /// Replaces the output folder with the staging folder.
@@ -106,13 +102,61 @@ impl Staging {
     }
 }
 
-/// Copies the theme's `static/` and then the site's `static/` (which wins)
-/// into the output. Returns the copied paths, relative, with `/`.
-pub fn copy_static(
-    catalog: &Catalog,
-    theme: &ThemeSource,
-    staging: &Staging,
-) -> Result<Vec<String>, SiteError> {
+/// The bytes of an HTML document as published: minified if asked.
+pub fn html_bytes(minify: bool, html: String) -> Vec<u8> {
+    if minify {
+        let cfg = minify_html::Cfg {
+            keep_closing_tags: true,
+            keep_html_and_head_opening_tags: true,
+            ..minify_html::Cfg::default()
+        };
+        minify_html::minify(html.as_bytes(), &cfg)
+    } else {
+        html.into_bytes()
+    }
+}
+
+/// Writes `bytes` to `dir/rel`, creating folders, unless the file already
+/// holds exactly these bytes (`old_hash` is the hash of what was written
+/// there last). Returns whether it wrote.
+pub fn write_if_changed(
+    dir: &Path,
+    rel: &str,
+    bytes: &[u8],
+    old_hash: Option<u64>,
+) -> Result<bool, SiteError> {
+    if old_hash == Some(hash_bytes(bytes)) {
+        return Ok(false);
+    }
+    let path = dir.join(rel);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| SiteError::io("create", parent, &e))?;
+    }
+    std::fs::write(&path, bytes).map_err(|e| SiteError::io("write", &path, &e))?;
+    Ok(true)
+}
+
+/// Removes `dir/rel` and the folders it leaves empty (up to `dir`).
+pub fn remove_output_file(dir: &Path, rel: &str) -> Result<(), SiteError> {
+    let path = dir.join(rel);
+    match std::fs::remove_file(&path) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(SiteError::io("remove", &path, &e)),
+    }
+    let mut parent = path.parent();
+    while let Some(p) = parent {
+        if p == dir || std::fs::remove_dir(p).is_err() {
+            break;
+        }
+        parent = p.parent();
+    }
+    Ok(())
+}
+
+/// The static files of the theme and then of the site (whose file of the
+/// same name wins), by their path in the output (relative, with `/`).
+pub fn static_files(config: &Config, theme: &ThemeSource) -> Vec<(String, StaticFile)> {
     let mut files: Vec<(String, StaticFile)> = Vec::new();
     match theme {
         ThemeSource::Folder(dir) => collect_static_dir(&dir.join("static"), &mut files),
@@ -122,35 +166,46 @@ pub fn copy_static(
             }
         }
     }
-    collect_static_dir(&catalog.config.root.join("static"), &mut files);
+    collect_static_dir(&config.root.join("static"), &mut files);
     // The site's file of the same name replaces the theme's.
     let mut by_name: indexmap::IndexMap<String, StaticFile> = indexmap::IndexMap::new();
     for (name, f) in files {
         by_name.insert(name, f);
     }
-    let by_name: Vec<(String, StaticFile)> = by_name.into_iter().collect();
-    by_name
-        .par_iter()
-        .map(|(name, f)| match f {
-            StaticFile::Disk(path) => {
-                let dest = staging.dir.join(name);
-                if let Some(parent) = dest.parent() {
-                    std::fs::create_dir_all(parent)
-                        .map_err(|e| SiteError::io("create", parent, &e))?;
-                }
-                std::fs::copy(path, &dest)
-                    .map(|_| ())
-                    .map_err(|e| SiteError::io("copy", path, &e))
-            }
-            StaticFile::BuiltIn(bytes) => staging.write(name, bytes),
-        })
-        .collect::<Result<Vec<()>, SiteError>>()?;
-    Ok(by_name.into_iter().map(|(name, _)| name).collect())
+    by_name.into_iter().collect()
 }
 
-enum StaticFile {
+/// A static file, from the site folder or the built-in theme.
+pub enum StaticFile {
     Disk(PathBuf),
     BuiltIn(&'static [u8]),
+}
+
+impl StaticFile {
+    pub fn bytes(&self) -> Result<std::borrow::Cow<'static, [u8]>, SiteError> {
+        match self {
+            StaticFile::Disk(path) => std::fs::read(path)
+                .map(std::borrow::Cow::Owned)
+                .map_err(|e| SiteError::io("read", path, &e)),
+            StaticFile::BuiltIn(bytes) => Ok(std::borrow::Cow::Borrowed(bytes)),
+        }
+    }
+}
+
+/// Copies the static files into the staging folder. Returns each file's
+/// path and the hash of its bytes.
+pub fn copy_static(
+    files: &[(String, StaticFile)],
+    staging: &Staging,
+) -> Result<Vec<(String, u64)>, SiteError> {
+    files
+        .par_iter()
+        .map(|(name, f)| {
+            let bytes = f.bytes()?;
+            staging.write(name, &bytes)?;
+            Ok((name.clone(), hash_bytes(&bytes)))
+        })
+        .collect()
 }
 
 fn collect_static_dir(dir: &Path, out: &mut Vec<(String, StaticFile)>) {
@@ -191,56 +246,62 @@ fn collect_builtin_static(
     }
 }
 
-/// Writes the site-wide generated files. Returns their paths.
-pub fn write_site_files(
+/// The site-wide generated files, by path: `.nojekyll`, `robots.txt`,
+/// `sitemap.xml` (of `html_paths`), `highlight.css`, `models.json` (from
+/// each model's entry, in catalog order) and the Atom feed.
+pub fn site_files(
     catalog: &Catalog,
-    staging: &Staging,
-    html_paths: &[String],
-) -> Result<Vec<String>, SiteError> {
+    models: &[Arc<ModelEntry>],
+    html_paths: &[&str],
+) -> Vec<(String, Vec<u8>)> {
     let config = &catalog.config;
-    let mut written = Vec::new();
-    let mut put = |name: &str, bytes: Vec<u8>| -> Result<(), SiteError> {
-        staging.write(name, &bytes)?;
-        written.push(name.to_string());
-        Ok(())
-    };
-
-    put(".nojekyll", Vec::new())?;
-    put(
-        "robots.txt",
-        format!(
-            "User-agent: *\nAllow: /\nSitemap: {}\n",
-            config.url("sitemap.xml")
-        )
-        .into_bytes(),
-    )?;
-    put("sitemap.xml", sitemap(catalog, html_paths).into_bytes())?;
-    put("highlight.css", highlight_css().into_bytes())?;
-
-    let models: Vec<Value> = (0..catalog.models.len())
-        .into_par_iter()
-        .map(|i| {
-            let mut v = model_value(catalog, i);
-            if let Some(obj) = v.as_object_mut() {
-                obj.remove("content");
-                obj.remove("toc");
-            }
-            v
-        })
-        .collect();
-    let json = serde_json::to_vec(&serde_json::json!({
-        "title": config.title,
-        "base_url": config.base_url,
-        "count": models.len(),
-        "models": models,
-    }))
-    .map_err(|e| SiteError::new(format!("cannot write models.json: {e}")))?;
-    put("models.json", json)?;
-
+    let mut files = vec![
+        (".nojekyll".to_string(), Vec::new()),
+        (
+            "robots.txt".to_string(),
+            format!(
+                "User-agent: *\nAllow: /\nSitemap: {}\n",
+                config.url("sitemap.xml")
+            )
+            .into_bytes(),
+        ),
+        (
+            "sitemap.xml".to_string(),
+            sitemap(catalog, html_paths).into_bytes(),
+        ),
+        (
+            "highlight.css".to_string(),
+            highlight_css().as_bytes().to_vec(),
+        ),
+        ("models.json".to_string(), models_json(config, models)),
+    ];
     if config.feed.enabled {
-        put("atom.xml", feed(catalog).into_bytes())?;
+        files.push(("atom.xml".to_string(), feed(catalog).into_bytes()));
     }
-    Ok(written)
+    files
+}
+
+/// `{"base_url", "count", "models": [...], "title"}`, the models being
+/// each entry's JSON as made once per model.
+fn models_json(config: &Config, models: &[Arc<ModelEntry>]) -> Vec<u8> {
+    let string = |s: &str| serde_json::Value::String(s.to_string()).to_string();
+    let len: usize = models.iter().map(|m| m.json.len() + 1).sum();
+    let mut out = String::with_capacity(len + 256);
+    out.push_str("{\"base_url\":");
+    out.push_str(&string(&config.base_url));
+    out.push_str(",\"count\":");
+    out.push_str(&models.len().to_string());
+    out.push_str(",\"models\":[");
+    for (i, m) in models.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&m.json);
+    }
+    out.push_str("],\"title\":");
+    out.push_str(&string(&config.title));
+    out.push('}');
+    out.into_bytes()
 }
 
 fn xml_escape(s: &str) -> String {
@@ -251,10 +312,11 @@ fn xml_escape(s: &str) -> String {
 }
 
 /// `sitemap.xml` listing every page (not the 404 page, not redirects).
-fn sitemap(catalog: &Catalog, html_paths: &[String]) -> String {
-    let mut urls: Vec<&String> = html_paths
+fn sitemap(catalog: &Catalog, html_paths: &[&str]) -> String {
+    let mut urls: Vec<&str> = html_paths
         .iter()
         .filter(|p| p.ends_with("index.html"))
+        .copied()
         .collect();
     urls.sort();
     let mut out = String::from(
@@ -346,8 +408,13 @@ fn feed(catalog: &Catalog) -> String {
 }
 
 /// Colours for highlighted code: a light theme, and a dark one when the
-/// reader's system prefers it.
-fn highlight_css() -> String {
+/// reader's system prefers it (made once: loading the themes is slow).
+fn highlight_css() -> &'static str {
+    static CSS: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    CSS.get_or_init(make_highlight_css)
+}
+
+fn make_highlight_css() -> String {
     use syntect::highlighting::ThemeSet;
     use syntect::html::css_for_theme_with_class_style;
     let themes = ThemeSet::load_defaults();

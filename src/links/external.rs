@@ -69,7 +69,7 @@ pub struct LinkReport {
 /// written there, else to the first of `data_files` that holds it (a
 /// creator's or library's URL), else to the page's template.
 pub fn gather(
-    pages: &[PageLinks],
+    pages: &[&PageLinks],
     base_url: &str,
     base_path: &str,
     keep_fragments: bool,

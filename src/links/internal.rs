@@ -507,15 +507,38 @@ fn percent_decode(s: &str) -> String {
 
 /// The output file a site path names, if it exists: `a/b/` and `a/b` both
 /// find `a/b/index.html`.
-fn resolve_file<'a>(path: &str, files: &'a HashMap<String, usize>) -> Option<(&'a String, usize)> {
-    let candidates = if path.is_empty() || path.ends_with('/') {
-        vec![file_for(path)]
+fn resolve_file<'a>(path: &str, files: &Published<'a>) -> Option<Option<&'a PageLinks>> {
+    if path.is_empty() || path.ends_with('/') {
+        files.files.get(file_for(path).as_str()).copied()
     } else {
-        vec![path.to_string(), format!("{path}/index.html")]
-    };
-    candidates
-        .into_iter()
-        .find_map(|c| files.get_key_value(&c).map(|(k, v)| (k, *v)))
+        files
+            .files
+            .get(path)
+            .or_else(|| files.files.get(format!("{path}/index.html").as_str()))
+            .copied()
+    }
+}
+
+/// Every file of the output: the HTML documents with their ids, and the
+/// other files (static files, feeds).
+pub struct Published<'a> {
+    files: HashMap<&'a str, Option<&'a PageLinks>>,
+}
+
+impl<'a> Published<'a> {
+    pub fn new(
+        pages: impl IntoIterator<Item = &'a PageLinks>,
+        other_files: impl IntoIterator<Item = &'a str>,
+    ) -> Self {
+        let mut files: HashMap<&'a str, Option<&'a PageLinks>> = HashMap::new();
+        for p in pages {
+            files.insert(p.file.as_str(), Some(p));
+        }
+        for f in other_files {
+            files.entry(f).or_insert(None);
+        }
+        Published { files }
+    }
 }
 
 /// Checks every internal link and fragment. `pages` are the rendered
@@ -528,14 +551,19 @@ pub fn check(
     base_url: &str,
     base_path: &str,
 ) -> Result<(), Errors> {
-    let mut files: HashMap<String, usize> = HashMap::new();
-    for (i, p) in pages.iter().enumerate() {
-        files.insert(p.file.clone(), i);
-    }
-    for f in other_files {
-        files.entry(f.clone()).or_insert(usize::MAX);
-    }
+    let published = Published::new(pages, other_files.iter().map(String::as_str));
+    check_pages(pages, &published, fragment_checks, base_url, base_path)
+}
 
+/// Checks the internal links of `pages` against every published file, and
+/// every `@/...#fragment` link of `fragment_checks`.
+pub fn check_pages<'a>(
+    pages: impl IntoIterator<Item = &'a PageLinks>,
+    published: &Published<'_>,
+    fragment_checks: &[FragmentCheck],
+    base_url: &str,
+    base_path: &str,
+) -> Result<(), Errors> {
     let mut errors = Errors::default();
     // `@/page.md#fragment` links are checked below, where the Markdown line
     // is known; the HTML pass leaves their URLs alone.
@@ -551,12 +579,12 @@ pub fn check(
             .filter(|h| !from_markdown.contains(h.as_str()))
         {
             let problem = match classify(href, &page.file, base_url, base_path) {
-                Target::Internal { file, fragment } => match resolve_file(&file, &files) {
+                Target::Internal { file, fragment } => match resolve_file(&file, published) {
                     None => Some(format!(
                         "nothing is published at `{}`",
                         if file.is_empty() { "/" } else { &file }
                     )),
-                    Some((_, idx)) => match (fragment, pages.get(idx)) {
+                    Some(target) => match (fragment, target) {
                         (Some(f), Some(target))
                             if !f.is_empty()
                                 && f != "top"
@@ -582,9 +610,11 @@ pub fn check(
 
     for check in fragment_checks {
         let link = &check.link;
-        let target = files
-            .get(&file_for(&link.target_path))
-            .and_then(|&i| pages.get(i));
+        let target = published
+            .files
+            .get(file_for(&link.target_path).as_str())
+            .copied()
+            .flatten();
         let ok = target.is_some_and(|t| t.ids.contains(&link.fragment)) || link.fragment == "top";
         if !ok {
             let known: Vec<&str> = target

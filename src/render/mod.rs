@@ -4,13 +4,20 @@
 //! as soon as it is made, to the caller's `emit` function (which writes it
 //! and gathers its links). It holds no finished page in memory and knows
 //! nothing of where files go.
+//!
+//! Each page is a job with a fingerprint of everything its template gets.
+//! Given the [`Memo`] of an earlier build, a job whose fingerprint has not
+//! changed is not rendered again, and the model values, table rows and
+//! Markdown that did not change are reused: this is what makes a rebuild
+//! after one saved file fast, and gives the same bytes as a full build.
 
 pub mod context;
+pub mod memo;
 pub mod templates;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 use serde_json::{Value, json};
@@ -23,9 +30,14 @@ use crate::source::PAGES_DIR;
 use crate::source::pages::PageSource;
 use context::{
     filterable_fields, matches_filters, model_value, newest_first, page_summary, page_value,
-    row_value, rows_for, taxonomy_value, term_value, with_prose,
+    row_value, taxonomy_value, term_value, with_prose,
 };
+pub use memo::Memo;
+use memo::{Fingerprint, MarkdownEntry, ModelEntry, hash_bytes};
 pub use templates::Templates;
+
+/// The template that renders one row of a model table.
+pub const ROW_TEMPLATE: &str = "partials/model_row.html";
 
 /// Where a page's content came from, for messages about it.
 #[derive(Debug, Clone)]
@@ -57,41 +69,94 @@ pub fn file_for(path: &str) -> String {
     format!("{path}index.html")
 }
 
-/// Renders every page; `emit` receives each document as soon as it is made.
-/// Returns what `emit` returned for each document, and the fragment links
-/// to check once every page's ids are known.
+/// What one page (with its alias redirects) gave.
+pub struct JobOutput<T> {
+    /// The page's file, which names the job.
+    pub key: String,
+    /// Fingerprint of everything the page was made from.
+    pub fingerprint: u64,
+    /// What `emit` returned for each document; `None` when the page's
+    /// fingerprint is the one the memo remembers, so its files are
+    /// already what this build would write.
+    pub outputs: Option<Vec<T>>,
+    /// The `@/...#fragment` links of the page's Markdown.
+    pub checks: Vec<FragmentCheck>,
+}
+
+/// The rendered site.
+pub struct Rendering<T> {
+    pub jobs: Vec<JobOutput<T>>,
+    /// Every model's values, in catalog order.
+    pub models: Vec<Arc<ModelEntry>>,
+}
+
+/// Renders every page whose inputs changed since the build `memo`
+/// remembers (every page, for an empty memo); `emit` receives each
+/// document as soon as it is made. Model values and Markdown are kept in
+/// `memo`; the jobs' fingerprints are not (see [`Memo::remember_jobs`]),
+/// because only the caller knows whether the output was kept.
 pub fn render_site<T: Send>(
     catalog: &Catalog,
     templates: &Templates,
+    memo: &mut Memo,
     emit: &(dyn Fn(Document) -> Result<T, SiteError> + Sync),
-) -> Result<(Vec<T>, Vec<FragmentCheck>), Errors> {
-    let renderer = Renderer::new(catalog, templates)?;
+) -> Result<Rendering<T>, Errors> {
+    let renderer = Renderer::new(catalog, templates, memo)?;
     let jobs = renderer.jobs();
-    type JobResult<T> = Result<(Vec<T>, Vec<FragmentCheck>), Vec<SiteError>>;
-    let results: Vec<JobResult<T>> = jobs
-        .par_iter()
-        .map(|job| {
-            let (documents, checks) = renderer.run(job)?;
-            let mut outs = Vec::with_capacity(documents.len());
-            for doc in documents {
-                outs.push(emit(doc).map_err(|e| vec![e])?);
-            }
-            Ok((outs, checks))
-        })
-        .collect();
+    let results: Vec<Result<JobOutput<T>, Vec<SiteError>>> =
+        jobs.par_iter().map(|job| renderer.run(job, emit)).collect();
+    let fresh_markdown = renderer.fresh_markdown.into_inner().unwrap_or_default();
+    let models = renderer.models;
+    let fresh_models = renderer.fresh_models;
+    if memo.keep_markdown {
+        for (file, entry) in fresh_markdown {
+            memo.markdown.insert(file, entry);
+        }
+        let files: std::collections::HashSet<&PathBuf> = catalog
+            .pages
+            .iter()
+            .map(|p| &p.source.file)
+            .chain(
+                catalog
+                    .models
+                    .iter()
+                    .filter_map(|m| m.prose.as_ref().map(|p| &p.file)),
+            )
+            .collect();
+        memo.markdown.retain(|f, _| files.contains(f));
+    }
+    memo.models.retain(|id, _| catalog.by_id.contains_key(id));
+    for i in fresh_models {
+        memo.models
+            .insert(catalog.models[i].id.clone(), models[i].clone());
+    }
+
     let mut errors = Errors::default();
-    let mut outs = Vec::new();
-    let mut checks = Vec::new();
+    let mut outputs = Vec::with_capacity(results.len());
     for r in results {
         match r {
-            Ok((o, c)) => {
-                outs.extend(o);
-                checks.extend(c);
-            }
+            Ok(o) => outputs.push(o),
             Err(es) => errors.0.extend(es),
         }
     }
-    errors.into_result((outs, checks))
+    errors.into_result(Rendering {
+        jobs: outputs,
+        models,
+    })
+}
+
+impl Memo {
+    /// Remembers the fingerprint of every page of a build whose output was
+    /// kept, forgetting pages that are gone.
+    pub fn remember_jobs<'a>(&mut self, jobs: impl Iterator<Item = (&'a str, u64)>) {
+        self.jobs = jobs.map(|(k, f)| (k.to_string(), f)).collect();
+    }
+
+    /// Forgets every page's fingerprint, so that the next build renders
+    /// every page (after the output folder was replaced by other means).
+    pub fn forget_jobs(&mut self) {
+        self.jobs.clear();
+    }
 }
 
 /// One unit of rendering work.
@@ -109,38 +174,61 @@ enum Job<'a> {
 struct Renderer<'a> {
     catalog: &'a Catalog,
     templates: &'a Templates,
+    memo: &'a Memo,
     base: Context,
-    rows: Vec<Value>,
+    /// Fingerprint of `base` and the templates.
+    base_fp: u64,
+    /// What Markdown rendering depends on besides its text and links.
+    markdown_env: u64,
+    /// What a shortcode's output depends on: `base` and every model.
+    shortcode_fp: u64,
+    models: Vec<Arc<ModelEntry>>,
+    fresh_models: Vec<usize>,
+    fresh_markdown: Mutex<Vec<(PathBuf, Arc<MarkdownEntry>)>>,
     /// `site/<rel>.md` (relative to `site/`) -> page index.
     pages_by_file: HashMap<String, usize>,
 }
 
 impl<'a> Renderer<'a> {
-    fn new(catalog: &'a Catalog, templates: &'a Templates) -> Result<Self, Errors> {
+    fn new(catalog: &'a Catalog, templates: &'a Templates, memo: &'a Memo) -> Result<Self, Errors> {
         check_page_templates(catalog, templates)?;
         let config = &catalog.config;
-        let rows: Vec<Value> = (0..catalog.models.len())
-            .into_par_iter()
-            .map(|i| row_value(&model_value(catalog, i)))
-            .collect();
-
+        let config_value = json!({
+            "title": config.title,
+            "description": config.description,
+            "base_url": config.base_url,
+            "language": config.language,
+            "extra": config.extra,
+            "search_enabled": config.search.enabled,
+            "feed_enabled": config.feed.enabled,
+            "build_date": chrono::Utc::now().format("%Y-%m-%d").to_string(),
+        });
+        let nav = nav(catalog);
+        let guides = guides(catalog);
         let mut base = Context::new();
-        base.insert(
-            "config",
-            &json!({
-                "title": config.title,
-                "description": config.description,
-                "base_url": config.base_url,
-                "language": config.language,
-                "extra": config.extra,
-                "search_enabled": config.search.enabled,
-                "feed_enabled": config.feed.enabled,
-                "build_date": chrono::Utc::now().format("%Y-%m-%d").to_string(),
-            }),
-        );
-        base.insert("nav", &nav(catalog));
-        base.insert("guides", &guides(catalog));
+        base.insert("config", &config_value);
+        base.insert("nav", &nav);
+        base.insert("guides", &guides);
         base.insert("data", &catalog.other_data);
+        let base_fp = Fingerprint::new()
+            .u64(templates.epoch)
+            .json(&config_value)
+            .json(&nav)
+            .json(&guides)
+            .json(&catalog.other_data)
+            .finish();
+        let markdown_env = Fingerprint::new()
+            .u64(templates.epoch)
+            .json(&config_value)
+            .finish();
+
+        let (models, fresh_models) = model_entries(catalog, templates, memo, markdown_env)?;
+        let mut shortcode_fp = Fingerprint::new();
+        shortcode_fp.u64(base_fp);
+        for (m, e) in catalog.models.iter().zip(&models) {
+            shortcode_fp.str(&m.id).u64(e.value_hash).u64(e.row_hash);
+        }
+        let shortcode_fp = shortcode_fp.finish();
 
         let pages_by_file = catalog
             .pages
@@ -160,8 +248,14 @@ impl<'a> Renderer<'a> {
         Ok(Renderer {
             catalog,
             templates,
+            memo,
             base,
-            rows,
+            base_fp,
+            markdown_env,
+            shortcode_fp,
+            models,
+            fresh_models,
+            fresh_markdown: Mutex::new(Vec::new()),
             pages_by_file,
         })
     }
@@ -184,37 +278,95 @@ impl<'a> Renderer<'a> {
         jobs
     }
 
-    fn run(&self, job: &Job<'_>) -> Result<(Vec<Document>, Vec<FragmentCheck>), Vec<SiteError>> {
+    /// The job's fingerprint and, unless it is the remembered one, its
+    /// documents handed to `emit`.
+    fn run<T>(
+        &self,
+        job: &Job<'_>,
+        emit: &(dyn Fn(Document) -> Result<T, SiteError> + Sync),
+    ) -> Result<JobOutput<T>, Vec<SiteError>> {
         let c = self.catalog;
-        match job {
+        let (path, page): (String, Option<&Page>) = match job {
+            Job::Home => (String::new(), c.page_at("")),
+            Job::Page(p) => (p.path.clone(), Some(*p)),
+            Job::Section(path) => (path.to_string(), None),
+            Job::Catalog => ("models/".to_string(), c.page_at("models/")),
+            Job::Model(i) => (c.models[*i].path.clone(), None),
+            Job::TaxonomyList(t) => {
+                let path = format!("{}/", c.taxonomies[*t].id);
+                let page = c.page_at(&path);
+                (path, page)
+            }
+            Job::Term(t, i) => {
+                let tax = &c.taxonomies[*t];
+                let path = Catalog::term_path(tax.id, &tax.terms[*i].slug);
+                let page = c.page_at(&path);
+                (path, page)
+            }
+            Job::NotFound => ("404.html".to_string(), None),
+        };
+        let key = match job {
+            Job::NotFound => path.clone(),
+            _ => file_for(&path),
+        };
+        let mut fp = Fingerprint::new();
+        fp.u64(self.base_fp).str(&key);
+
+        // The page's own Markdown (a guide, or the prose of a generated page
+        // or of a model).
+        let prose_source: Option<&PageSource> = match job {
+            Job::Model(i) => c.models[*i].prose.as_deref(),
+            _ => page.map(|p| &p.source),
+        };
+        let prose = prose_source.map(|s| self.markdown(s));
+        let mut checks = Vec::new();
+        if let (Some(source), Some(entry)) = (prose_source, &prose) {
+            let rendered = entry.result.as_ref().map_err(Clone::clone)?;
+            fp.u64(entry.hash);
+            checks = self.checks(source, rendered);
+        }
+        if let Some(p) = page {
+            let f = &p.source.front;
+            fp.json(&page_summary(c, p))
+                .json(&f.aliases)
+                .json(&f.toc)
+                .json(&f.template);
+        }
+
+        // Everything else the template gets, added to the fingerprint and
+        // to a list of things to put in the context if the page is made.
+        let mut parts: Vec<(&'static str, Value)> = Vec::new();
+        let mut rows: Option<Vec<usize>> = None;
+        let template: String = match job {
             Job::Home => {
-                let mut ctx = self.context("");
-                let page = c.page_at("");
-                let checks = self.insert_intro(&mut ctx, page)?;
                 let categories: Vec<Value> = c
                     .taxonomy("categories")
                     .map(|t| t.terms.iter().map(|term| term_value(c, t, term)).collect())
                     .unwrap_or_default();
-                ctx.insert("categories", &categories);
+                parts.push(("categories", Value::Array(categories)));
                 let newest: Vec<usize> = newest_first(&c.models).into_iter().take(10).collect();
-                ctx.insert("newest_models", &rows_for(&self.rows, &newest));
-                ctx.insert("model_count", &c.models.len());
-                let doc = self.document("index.html", "", &ctx, page.map(|p| &p.source))?;
-                Ok((self.with_aliases(doc, page), checks))
+                for &i in &newest {
+                    fp.u64(self.models[i].value_hash);
+                }
+                parts.push((
+                    "newest_models",
+                    Value::Array(
+                        newest
+                            .iter()
+                            .map(|&i| row_value(&self.models[i].value))
+                            .collect(),
+                    ),
+                ));
+                parts.push(("model_count", json!(c.models.len())));
+                "index.html".to_string()
             }
-            Job::Page(page) => {
-                let mut ctx = self.context(&page.path);
-                let rendered = self.markdown(&page.source)?;
-                ctx.insert("page", &page_value(c, page, &rendered.html, &rendered.toc));
-                let template = page.source.front.template.as_deref().unwrap_or("page.html");
-                let doc = self.document(template, &page.path, &ctx, Some(&page.source))?;
-                Ok((
-                    self.with_aliases(doc, Some(page)),
-                    self.checks(&page.source, rendered),
-                ))
-            }
+            Job::Page(p) => p
+                .source
+                .front
+                .template
+                .clone()
+                .unwrap_or_else(|| "page.html".to_string()),
             Job::Section(path) => {
-                let mut ctx = self.context(path);
                 let mut pages: Vec<&Page> = c
                     .pages
                     .iter()
@@ -227,24 +379,18 @@ impl<'a> Renderer<'a> {
                     .next()
                     .map(crate::catalog::task_name)
                     .unwrap_or_default();
-                ctx.insert(
+                parts.push((
                     "section",
-                    &json!({
+                    json!({
                         "title": title,
                         "path": path,
                         "url": c.config.url(path),
                         "pages": pages.iter().map(|p| page_summary(c, p)).collect::<Vec<_>>(),
                     }),
-                );
-                let doc = self.document("section.html", path, &ctx, None)?;
-                Ok((vec![doc], Vec::new()))
+                ));
+                "section.html".to_string()
             }
             Job::Catalog => {
-                let path = "models/";
-                let mut ctx = self.context(path);
-                let page = c.page_at(path);
-                let checks = self.insert_intro(&mut ctx, page)?;
-                ctx.insert("models", &self.rows);
                 let taxonomies: Vec<Value> = c
                     .taxonomies
                     .iter()
@@ -255,112 +401,186 @@ impl<'a> Renderer<'a> {
                         })
                     })
                     .collect();
-                ctx.insert("taxonomies", &taxonomies);
-                let doc = self.document("catalog.html", path, &ctx, page.map(|p| &p.source))?;
-                Ok((self.with_aliases(doc, page), checks))
+                parts.push(("taxonomies", Value::Array(taxonomies)));
+                rows = Some((0..c.models.len()).collect());
+                "catalog.html".to_string()
             }
-            Job::Model(i) => {
-                let m = &c.models[*i];
-                let mut ctx = self.context(&m.path);
-                let mut value = model_value(c, *i);
-                let mut checks = Vec::new();
-                if let Some(prose) = &m.prose {
-                    let rendered = self.markdown(prose)?;
-                    value = with_prose(value, rendered.html.clone(), &rendered.toc);
-                    checks = self.checks(prose, rendered);
-                }
-                ctx.insert("model", &value);
-                let origin_source = (m.file.path.clone(), m.file.text.clone());
-                let html = self.render_template("model.html", &ctx)?;
-                let doc = Document {
-                    file: file_for(&m.path),
-                    html,
-                    origin: Origin {
-                        source: Some(origin_source),
-                        template: self.templates.file_of("model.html"),
-                    },
-                };
-                Ok((vec![doc], checks))
-            }
+            Job::Model(_) => "model.html".to_string(),
             Job::TaxonomyList(t) => {
                 let tax = &c.taxonomies[*t];
-                let path = format!("{}/", tax.id);
-                let mut ctx = self.context(&path);
-                let page = c.page_at(&path);
-                let checks = self.insert_intro(&mut ctx, page)?;
-                ctx.insert("taxonomy", &taxonomy_value(c, tax));
+                parts.push(("taxonomy", taxonomy_value(c, tax)));
                 let terms: Vec<Value> = tax
                     .terms
                     .iter()
                     .map(|term| term_value(c, tax, term))
                     .collect();
-                ctx.insert("terms", &terms);
-                let doc =
-                    self.document("taxonomy_list.html", &path, &ctx, page.map(|p| &p.source))?;
-                Ok((self.with_aliases(doc, page), checks))
+                parts.push(("terms", Value::Array(terms)));
+                "taxonomy_list.html".to_string()
             }
             Job::Term(t, i) => {
                 let tax = &c.taxonomies[*t];
                 let term = &tax.terms[*i];
-                let path = Catalog::term_path(tax.id, &term.slug);
-                let mut ctx = self.context(&path);
-                let page = c.page_at(&path);
-                let checks = self.insert_intro(&mut ctx, page)?;
-                ctx.insert("taxonomy", &taxonomy_value(c, tax));
-                ctx.insert("term", &term_value(c, tax, term));
-                ctx.insert("models", &rows_for(&self.rows, &term.models));
-                let doc =
-                    self.document("taxonomy_term.html", &path, &ctx, page.map(|p| &p.source))?;
-                Ok((self.with_aliases(doc, page), checks))
+                parts.push(("taxonomy", taxonomy_value(c, tax)));
+                parts.push(("term", term_value(c, tax, term)));
+                rows = Some(term.models.clone());
+                "taxonomy_term.html".to_string()
             }
-            Job::NotFound => {
-                let mut ctx = self.base.clone();
-                ctx.insert("current_url", &c.config.url("404.html"));
-                ctx.insert("current_path", "404.html");
-                let html = self.render_template("404.html", &ctx)?;
-                Ok((
-                    vec![Document {
-                        file: "404.html".to_string(),
-                        html,
-                        origin: Origin {
-                            source: None,
-                            template: self.templates.file_of("404.html"),
-                        },
-                    }],
-                    Vec::new(),
-                ))
+            Job::NotFound => "404.html".to_string(),
+        };
+        fp.str(&template);
+        for (name, value) in &parts {
+            fp.str(name).json(value);
+        }
+        if let Some(rows) = &rows {
+            fp.u64(rows.len() as u64);
+            for &i in rows {
+                fp.u64(self.models[i].row_hash);
             }
         }
-    }
+        if let Job::Model(i) = job {
+            fp.u64(self.models[*i].value_hash);
+        }
+        let fingerprint = fp.finish();
+        if self.memo.jobs.get(&key) == Some(&fingerprint) {
+            return Ok(JobOutput {
+                key,
+                fingerprint,
+                outputs: None,
+                checks,
+            });
+        }
 
-    fn context(&self, path: &str) -> Context {
+        // Make the page.
         let mut ctx = self.base.clone();
-        ctx.insert("current_url", &self.catalog.config.url(path));
-        ctx.insert("current_path", path);
-        ctx
-    }
-
-    /// Renders and inserts the prose page of a generated page, if any.
-    fn insert_intro(
-        &self,
-        ctx: &mut Context,
-        page: Option<&Page>,
-    ) -> Result<Vec<FragmentCheck>, Vec<SiteError>> {
-        let Some(page) = page else {
-            return Ok(Vec::new());
+        if matches!(job, Job::NotFound) {
+            ctx.insert("current_url", &c.config.url("404.html"));
+            ctx.insert("current_path", "404.html");
+        } else {
+            ctx.insert("current_url", &c.config.url(&path));
+            ctx.insert("current_path", &path);
+        }
+        if let (Some(p), Some(entry)) = (page, &prose)
+            && let Ok(rendered) = &entry.result
+        {
+            ctx.insert("page", &page_value(c, p, &rendered.html, &rendered.toc));
+        }
+        for (name, value) in &parts {
+            ctx.insert(*name, value);
+        }
+        if let Some(rows) = &rows {
+            ctx.insert("model_rows", &self.rows_html(rows));
+            ctx.insert("model_count", &rows.len());
+        }
+        let source: Option<(PathBuf, Arc<str>)> = match job {
+            Job::Model(i) => {
+                let m = &c.models[*i];
+                let mut value = self.models[*i].value.clone();
+                if let Some(Ok(rendered)) = prose.as_ref().map(|e| &e.result) {
+                    value = with_prose(value, rendered.html.clone(), &rendered.toc);
+                }
+                ctx.insert("model", &value);
+                Some((m.file.path.clone(), m.file.text.clone()))
+            }
+            _ => page.map(|p| (p.source.file.clone(), p.source.text.clone())),
         };
-        let rendered = self.markdown(&page.source)?;
-        ctx.insert(
-            "page",
-            &page_value(self.catalog, page, &rendered.html, &rendered.toc),
-        );
-        Ok(self.checks(&page.source, rendered))
+        let html = self.render_template(&template, &ctx)?;
+        let doc = Document {
+            file: key.clone(),
+            html,
+            origin: Origin {
+                source,
+                template: self.templates.file_of(&template),
+            },
+        };
+        let mut outputs = Vec::new();
+        for doc in self.with_aliases(doc, page) {
+            outputs.push(emit(doc).map_err(|e| vec![e])?);
+        }
+        Ok(JobOutput {
+            key,
+            fingerprint,
+            outputs: Some(outputs),
+            checks,
+        })
     }
 
-    fn checks(&self, source: &PageSource, rendered: Rendered) -> Vec<FragmentCheck> {
+    /// The table rows of the models `indices`, in that order.
+    fn rows_html(&self, indices: &[usize]) -> String {
+        let len: usize = indices
+            .iter()
+            .map(|&i| self.models[i].row_html.len() + 1)
+            .sum();
+        let mut out = String::with_capacity(len);
+        for &i in indices {
+            out.push_str(&self.models[i].row_html);
+            out.push('\n');
+        }
+        out
+    }
+
+    /// The rendered Markdown of `source`, from the memo when nothing it
+    /// depends on changed.
+    fn markdown(&self, source: &PageSource) -> Arc<MarkdownEntry> {
+        if let Some(entry) = self.memo.markdown.get(&source.file)
+            && self.markdown_is_current(entry, source)
+        {
+            return entry.clone();
+        }
+        let links = Mutex::new(Vec::new());
+        let used_shortcodes = std::sync::atomic::AtomicBool::new(false);
+        let resolve = |target: &str| {
+            let r = self.resolve_link(target);
+            if let Ok(mut l) = links.lock() {
+                l.push((target.to_string(), r.clone()));
+            }
+            r
+        };
+        let shortcode = |name: &str, args: &ShortcodeArgs| {
+            used_shortcodes.store(true, std::sync::atomic::Ordering::Relaxed);
+            self.shortcode(name, args)
+        };
+        let result = markdown::render(&MarkdownEnv {
+            file: &source.file,
+            text: &source.text,
+            body_start: source.body_start,
+            resolve_link: &resolve,
+            shortcode: &shortcode,
+        });
+        let hash = match &result {
+            Ok(r) => Fingerprint::new().str(&r.html).json(&r.toc).finish(),
+            Err(_) => 0,
+        };
+        let entry = Arc::new(MarkdownEntry {
+            text: source.text.clone(),
+            env: self.markdown_env,
+            links: links.into_inner().unwrap_or_default(),
+            shortcodes: used_shortcodes.into_inner().then_some(self.shortcode_fp),
+            result,
+            hash,
+        });
+        if self.memo.keep_markdown
+            && let Ok(mut fresh) = self.fresh_markdown.lock()
+        {
+            fresh.push((source.file.clone(), entry.clone()));
+        }
+        entry
+    }
+
+    fn markdown_is_current(&self, entry: &MarkdownEntry, source: &PageSource) -> bool {
+        (Arc::ptr_eq(&entry.text, &source.text) || *entry.text == *source.text)
+            && entry.env == self.markdown_env
+            && entry.shortcodes.is_none_or(|fp| fp == self.shortcode_fp)
+            && entry
+                .links
+                .iter()
+                .all(|(target, was)| self.resolve_link(target) == *was)
+    }
+
+    fn checks(&self, source: &PageSource, rendered: &Rendered) -> Vec<FragmentCheck> {
         rendered
             .fragment_links
-            .into_iter()
+            .iter()
+            .cloned()
             .map(|link| FragmentCheck {
                 file: source.file.clone(),
                 text: source.text.clone(),
@@ -374,24 +594,6 @@ impl<'a> Renderer<'a> {
             .tera
             .render(name, ctx)
             .map_err(|e| vec![self.templates.render_error(name, &e)])
-    }
-
-    fn document(
-        &self,
-        template: &str,
-        path: &str,
-        ctx: &Context,
-        source: Option<&PageSource>,
-    ) -> Result<Document, Vec<SiteError>> {
-        let html = self.render_template(template, ctx)?;
-        Ok(Document {
-            file: file_for(path),
-            html,
-            origin: Origin {
-                source: source.map(|s| (s.file.clone(), s.text.clone())),
-                template: self.templates.file_of(template),
-            },
-        })
     }
 
     /// The document plus a redirect page for each of the page's aliases.
@@ -419,18 +621,6 @@ impl<'a> Renderer<'a> {
             }
         }
         docs
-    }
-
-    fn markdown(&self, source: &PageSource) -> Result<Rendered, Vec<SiteError>> {
-        let resolve = |target: &str| self.resolve_link(target);
-        let shortcode = |name: &str, args: &ShortcodeArgs| self.shortcode(name, args);
-        markdown::render(&MarkdownEnv {
-            file: &source.file,
-            text: &source.text,
-            body_start: source.body_start,
-            resolve_link: &resolve,
-            shortcode: &shortcode,
-        })
     }
 
     /// `@/models/<id>.md` or `@/<path>.md` -> (URL, URL path).
@@ -483,12 +673,11 @@ impl<'a> Renderer<'a> {
                 let filters: Vec<(String, String)> = args.clone();
                 let mut matched = Vec::new();
                 let mut fields: Option<Vec<String>> = None;
-                for i in 0..c.models.len() {
-                    let full = model_value(c, i);
+                for (i, entry) in self.models.iter().enumerate() {
                     if fields.is_none() {
-                        fields = Some(filterable_fields(&full));
+                        fields = Some(filterable_fields(&entry.value));
                     }
-                    if matches_filters(&full, &filters) {
+                    if matches_filters(&entry.value, &filters) {
                         matched.push(i);
                     }
                 }
@@ -511,7 +700,8 @@ impl<'a> Renderer<'a> {
                     }
                 }
                 let mut ctx = self.base.clone();
-                ctx.insert("models", &rows_for(&self.rows, &matched));
+                ctx.insert("model_rows", &self.rows_html(&matched));
+                ctx.insert("model_count", &matched.len());
                 ctx.insert("args", &filters.iter().cloned().collect::<HashMap<_, _>>());
                 self.shortcode_template("shortcodes/models.html", &ctx)
             }
@@ -529,7 +719,7 @@ impl<'a> Renderer<'a> {
                     ));
                 };
                 let mut ctx = self.base.clone();
-                ctx.insert("model", &model_value(c, i));
+                ctx.insert("model", &self.models[i].value);
                 self.shortcode_template("shortcodes/model.html", &ctx)
             }
             other => Err((
@@ -552,6 +742,115 @@ impl<'a> Renderer<'a> {
                 (err.to_string(), err.hint.clone())
             })
     }
+}
+
+/// Every model's entry, in catalog order: from the memo when the model,
+/// everything it shows of other models and files, and the templates are
+/// unchanged; made anew otherwise. Also returns the indices made anew.
+fn model_entries(
+    catalog: &Catalog,
+    templates: &Templates,
+    memo: &Memo,
+    env: u64,
+) -> Result<(Vec<Arc<ModelEntry>>, Vec<usize>), Errors> {
+    if !templates.has(ROW_TEMPLATE) {
+        return Err(SiteError::new(format!("the theme has no `{ROW_TEMPLATE}`"))
+            .in_file(PathBuf::from("templates").join(ROW_TEMPLATE))
+            .hint("model tables are made of this template's rows, one per model, given `m` (a model row); copy it from the default theme (`modelsite init` writes it)")
+            .into());
+    }
+    let mut data_files = Fingerprint::new();
+    data_files.u64(env);
+    for f in &catalog.data_files {
+        data_files.str(&f.path.to_string_lossy()).str(&f.text);
+    }
+    let data_files = data_files.finish();
+    let c = catalog;
+    let results: Vec<Result<(Arc<ModelEntry>, bool), SiteError>> = (0..c.models.len())
+        .into_par_iter()
+        .map(|i| {
+            let m = &c.models[i];
+            let mut key = Fingerprint::new();
+            key.u64(data_files)
+                .str(&m.id)
+                .str(&m.file.path.to_string_lossy());
+            let named = |key: &mut Fingerprint, j: usize| {
+                key.str(&c.models[j].id).str(&c.models[j].data.name);
+            };
+            for b in &m.data.base_model.0 {
+                if let Some(&j) = c.by_id.get(b) {
+                    named(&mut key, j);
+                }
+            }
+            key.u64(0);
+            for &j in &m.derived {
+                named(&mut key, j);
+            }
+            key.u64(0);
+            if let Some(&j) = m.data.new_version.as_ref().and_then(|n| c.by_id.get(n)) {
+                named(&mut key, j);
+            }
+            key.u64(0);
+            for &j in &m.superseded {
+                named(&mut key, j);
+            }
+            let key = key.finish();
+            if let Some(entry) = memo.models.get(&m.id)
+                && entry.key == key
+                && Arc::ptr_eq(&entry.data, &m.data)
+            {
+                return Ok((entry.clone(), false));
+            }
+            let value = model_value(c, i);
+            let mut for_json = value.clone();
+            if let Some(obj) = for_json.as_object_mut() {
+                obj.remove("content");
+                obj.remove("toc");
+            }
+            let json = serde_json::to_string(&for_json)
+                .map_err(|e| SiteError::new(format!("cannot serialize model `{}`: {e}", m.id)))?;
+            let mut ctx = Context::new();
+            ctx.insert("m", &row_value(&value));
+            let row_html = templates
+                .tera
+                .render(ROW_TEMPLATE, &ctx)
+                .map_err(|e| templates.render_error(ROW_TEMPLATE, &e))?
+                .trim()
+                .to_string();
+            Ok((
+                Arc::new(ModelEntry {
+                    data: m.data.clone(),
+                    key,
+                    value_hash: hash_bytes(json.as_bytes()),
+                    row_hash: hash_bytes(row_html.as_bytes()),
+                    value,
+                    json,
+                    row_html,
+                }),
+                true,
+            ))
+        })
+        .collect();
+    let mut errors = Errors::default();
+    let mut entries = Vec::with_capacity(results.len());
+    let mut fresh = Vec::new();
+    for (i, r) in results.into_iter().enumerate() {
+        match r {
+            Ok((entry, is_fresh)) => {
+                if is_fresh {
+                    fresh.push(i);
+                }
+                entries.push(entry);
+            }
+            Err(e) => {
+                // A template error is the same for every row: report it once.
+                if !errors.0.iter().any(|x| x.to_string() == e.to_string()) {
+                    errors.push(e);
+                }
+            }
+        }
+    }
+    errors.into_result((entries, fresh))
 }
 
 /// Every page's `template:` must exist.

@@ -13,6 +13,7 @@ use tera::Tera;
 
 use crate::config::{CONFIG_FILE, Config};
 use crate::error::{Errors, SiteError, did_you_mean};
+use crate::render::memo::{Fingerprint, hash_bytes};
 
 /// The built-in default theme.
 pub static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
@@ -32,6 +33,10 @@ pub struct Templates {
     /// Template name -> (file relative to the site root, its text).
     pub origins: HashMap<String, (PathBuf, String)>,
     pub theme: ThemeSource,
+    /// Fingerprint of every template's text and of the static files that
+    /// templates cache-bust: equal epochs render equal pages from equal
+    /// values.
+    pub epoch: u64,
 }
 
 impl Templates {
@@ -190,6 +195,7 @@ pub fn load(config: &Config) -> Result<Templates, Errors> {
             .hint("check the names in `{% extends %}`, `{% include %}` and `{% import %}`")
             .into());
     }
+    let epoch = epoch(&origins, &theme, &config.root.join("static"));
     tera.register_function(
         "get_url",
         GetUrl {
@@ -203,7 +209,98 @@ pub fn load(config: &Config) -> Result<Templates, Errors> {
         tera,
         origins,
         theme,
+        epoch,
     })
+}
+
+/// Fingerprint of the templates and of the static files whose hash they
+/// put into URLs with `get_url(path="...", cachebust=true)`. When a
+/// template computes the path of a cache-busted file, every static file
+/// counts.
+fn epoch(
+    origins: &HashMap<String, (PathBuf, String)>,
+    theme: &ThemeSource,
+    site_static: &Path,
+) -> u64 {
+    let mut names: Vec<&String> = origins.keys().collect();
+    names.sort();
+    let mut fp = Fingerprint::new();
+    let mut busted: Vec<String> = Vec::new();
+    let mut computed = false;
+    for name in names {
+        let (path, text) = &origins[name];
+        fp.str(name).str(&path.to_string_lossy()).str(text);
+        for call in text.split("get_url(").skip(1) {
+            let Some(args) = call.split(')').next() else {
+                continue;
+            };
+            if !args.contains("cachebust=true") {
+                continue;
+            }
+            match literal_path(args) {
+                Some(p) => busted.push(p),
+                None => computed = true,
+            }
+        }
+    }
+    if computed {
+        busted = static_names(theme, site_static);
+    }
+    busted.sort();
+    busted.dedup();
+    for name in &busted {
+        fp.str(name);
+        let bytes = theme.static_bytes(site_static, name.trim_start_matches('/'));
+        fp.u64(bytes.map_or(0, |b| hash_bytes(&b)));
+    }
+    fp.finish()
+}
+
+/// `path="style.css"` among a call's arguments.
+fn literal_path(args: &str) -> Option<String> {
+    let rest = args
+        .split("path")
+        .nth(1)?
+        .trim_start()
+        .strip_prefix('=')?
+        .trim_start();
+    let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    let inner = &rest[1..];
+    inner.find(quote).map(|end| inner[..end].to_string())
+}
+
+/// The names of every static file of the theme and the site.
+fn static_names(theme: &ThemeSource, site_static: &Path) -> Vec<String> {
+    fn walk(dir: &Path, out: &mut Vec<String>) {
+        for entry in walkdir::WalkDir::new(dir)
+            .into_iter()
+            .filter_map(Result::ok)
+        {
+            if entry.file_type().is_file()
+                && let Ok(rel) = entry.path().strip_prefix(dir)
+            {
+                out.push(rel.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    match theme {
+        ThemeSource::Folder(dir) => walk(&dir.join("static"), &mut out),
+        ThemeSource::BuiltIn => {
+            if let Some(dir) = DEFAULT_THEME.get_dir("static") {
+                let mut stack = vec![dir];
+                while let Some(d) = stack.pop() {
+                    for f in d.files() {
+                        let rel = f.path().strip_prefix("static").unwrap_or(f.path());
+                        out.push(rel.to_string_lossy().replace('\\', "/"));
+                    }
+                    stack.extend(d.dirs());
+                }
+            }
+        }
+    }
+    walk(site_static, &mut out);
+    out
 }
 
 impl ThemeSource {

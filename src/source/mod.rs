@@ -7,7 +7,9 @@
 pub mod data;
 pub mod pages;
 
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use indexmap::IndexMap;
 use rayon::prelude::*;
@@ -29,7 +31,8 @@ pub const SCHEMA_FILES: [&str; 4] = ["creators", "categories", "sources", "libra
 pub struct ModelSource {
     pub id: String,
     pub file: YamlFile,
-    pub data: ModelData,
+    /// Shared, so that copying the site's sources for a rebuild is cheap.
+    pub data: Arc<ModelData>,
 }
 
 /// A map file (`data/creators.yaml`, ...), parsed. `file` is `None` when
@@ -62,53 +65,344 @@ pub struct SiteSource {
     /// Pages under `site/`, except model prose.
     pub pages: Vec<PageSource>,
     /// `site/models/<id>.md`, by id.
-    pub model_prose: IndexMap<String, PageSource>,
+    pub model_prose: IndexMap<String, Arc<PageSource>>,
 }
 
 /// Reads and parses every data file and page of the site.
 pub fn read_site(config: &Config) -> Result<SiteSource, Errors> {
-    let root = &config.root;
-    let mut errors = Errors::default();
-
-    let (models, model_errors) = read_models(root);
-    errors.extend(model_errors);
-
-    let creators = read_map::<Creator>(root, "creators", "a creator", &mut errors);
-    let categories = read_map::<Category>(root, "categories", "a category", &mut errors);
-    let sources = read_map::<Source>(root, "sources", "a source", &mut errors);
-    let libraries = read_map::<Library>(root, "libraries", "a library", &mut errors);
-    let other_data = read_other_data(root, &mut errors);
-
-    let (pages, model_prose) = read_pages(root, &mut errors);
-
-    errors.into_result(SiteSource {
-        models,
-        creators,
-        categories,
-        sources,
-        libraries,
-        other_data,
-        pages,
-        model_prose,
-    })
+    SourceFiles::scan(&config.root).assemble()
 }
 
-/// Files with a YAML extension directly inside `dir`, sorted.
+/// What an input file of the site is, from its path alone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Kind {
+    /// `data/models/<id>.yaml`
+    Model,
+    /// `data/<stem>.yaml` for one of [`SCHEMA_FILES`].
+    Schema,
+    /// Any other `data/<stem>.yaml`.
+    OtherData,
+    /// `site/**.md`, except model prose.
+    Page,
+    /// `site/models/<id>.md`.
+    Prose(String),
+}
+
+fn is_yaml(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|ext| ext == "yaml" || ext == "yml")
+}
+
+fn stem_of(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// The kind of input `rel` (relative to the site root) is, or `None` when
+/// it is not read by the build.
+fn kind_of(rel: &Path) -> Option<Kind> {
+    let parent = rel.parent().unwrap_or(Path::new(""));
+    if is_yaml(rel) {
+        if parent == Path::new(MODELS_DIR) {
+            return Some(Kind::Model);
+        }
+        if parent == Path::new("data") {
+            let stem = stem_of(rel);
+            return Some(if SCHEMA_FILES.contains(&stem.as_str()) {
+                Kind::Schema
+            } else {
+                Kind::OtherData
+            });
+        }
+        return None;
+    }
+    if !rel.starts_with(PAGES_DIR) || rel.extension().is_none_or(|ext| ext != "md") {
+        return None;
+    }
+    // Editor temporary and hidden files are not pages.
+    let name = rel.file_name().and_then(|n| n.to_str())?;
+    if name.starts_with('.') || name.starts_with('#') {
+        return None;
+    }
+    let stem = stem_of(rel);
+    if parent == Path::new(PAGES_DIR).join("models") && stem != "index" && stem != "_index" {
+        return Some(Kind::Prose(stem));
+    }
+    Some(Kind::Page)
+}
+
+/// One input file, parsed, with the errors that stopped it.
+#[derive(Debug, Clone)]
+enum Input {
+    Model(Result<ModelSource, SiteError>),
+    Creators(MapFile<Creator>, Option<SiteError>),
+    Categories(MapFile<Category>, Option<SiteError>),
+    Sources(MapFile<Source>, Option<SiteError>),
+    Libraries(MapFile<Library>, Option<SiteError>),
+    OtherData(Result<serde_json::Value, SiteError>),
+    Page(Result<PageSource, SiteError>),
+    Prose(String, Result<Arc<PageSource>, SiteError>),
+}
+
+/// Every input file of the site, parsed one by one and kept by path, so
+/// that a change re-reads only the files it touched.
+///
+/// [`SourceFiles::assemble`] gives the same [`SiteSource`] (and the same
+/// errors, in the same order) whether the files were read at once or
+/// updated one at a time.
+#[derive(Debug, Clone)]
+pub struct SourceFiles {
+    root: PathBuf,
+    files: BTreeMap<PathBuf, Input>,
+}
+
+impl SourceFiles {
+    /// Lists and reads every input file under `root`.
+    pub fn scan(root: &Path) -> SourceFiles {
+        let mut files = SourceFiles {
+            root: root.to_path_buf(),
+            files: BTreeMap::new(),
+        };
+        let listed = list_inputs(root);
+        files.read(listed);
+        files
+    }
+
+    /// Reads the files `rels` (relative paths of inputs), in parallel.
+    fn read(&mut self, rels: Vec<PathBuf>) {
+        let root = &self.root;
+        let read: Vec<(PathBuf, Option<Input>)> = rels
+            .into_par_iter()
+            .map(|rel| {
+                let input = kind_of(&rel).map(|kind| read_input(root, &rel, kind));
+                (rel, input)
+            })
+            .collect();
+        for (rel, input) in read {
+            match input {
+                Some(input) => {
+                    self.files.insert(rel, input);
+                }
+                None => {
+                    self.files.remove(&rel);
+                }
+            }
+        }
+    }
+
+    /// Takes in changes to the paths `changed` (absolute or relative to the
+    /// root): a changed file is read again, a removed one forgotten, and a
+    /// changed or removed folder listed again. Paths that are not inputs
+    /// are ignored.
+    pub fn update(&mut self, changed: &[PathBuf]) {
+        let mut reread: Vec<PathBuf> = Vec::new();
+        let mut relist = false;
+        for path in changed {
+            let rel = path.strip_prefix(&self.root).unwrap_or(path).to_path_buf();
+            let full = self.root.join(&rel);
+            if full.is_dir() {
+                relist = true;
+            } else if full.is_file() {
+                if kind_of(&rel).is_some() {
+                    reread.push(rel);
+                }
+            } else {
+                // Gone: the file, or every file of a removed folder.
+                self.files.retain(|p, _| !p.starts_with(&rel));
+            }
+        }
+        if relist {
+            let listed = list_inputs(&self.root);
+            let known: std::collections::HashSet<&PathBuf> = listed.iter().collect();
+            self.files.retain(|p, _| known.contains(p));
+            let new: Vec<PathBuf> = listed
+                .iter()
+                .filter(|p| !self.files.contains_key(*p))
+                .cloned()
+                .collect();
+            reread.extend(new);
+        }
+        reread.sort();
+        reread.dedup();
+        self.read(reread);
+    }
+
+    /// The site's sources, or every error of every file.
+    pub fn assemble(&self) -> Result<SiteSource, Errors> {
+        let mut errors = Errors::default();
+        let mut models: Vec<ModelSource> = Vec::new();
+        let mut seen: HashMap<&str, &Path> = HashMap::new();
+        let mut pages = Vec::new();
+        let mut model_prose = IndexMap::new();
+        let mut other_data = serde_json::Map::new();
+        let mut other_errors = Vec::new();
+        let mut page_errors = Vec::new();
+        for (rel, input) in &self.files {
+            match input {
+                Input::Model(Ok(m)) => {
+                    if let Some(first) = seen.get(m.id.as_str()) {
+                        errors.push(
+                            SiteError::new(format!(
+                                "model id `{}` is defined twice, here and in {}",
+                                m.id,
+                                first.display()
+                            ))
+                            .in_file(&m.file.path)
+                            .hint(
+                                "keep one of the two files (`.yaml` and `.yml` name the same model)",
+                            ),
+                        );
+                        continue;
+                    }
+                    seen.insert(&m.id, &m.file.path);
+                    models.push(m.clone());
+                }
+                Input::Model(Err(e)) => errors.push(e.clone()),
+                Input::OtherData(r) => match r {
+                    Ok(value) => {
+                        other_data.insert(stem_of(rel), value.clone());
+                    }
+                    Err(e) => other_errors.push(e.clone()),
+                },
+                Input::Page(r) => match r {
+                    Ok(p) => pages.push(p.clone()),
+                    Err(e) => page_errors.push(e.clone()),
+                },
+                Input::Prose(id, r) => match r {
+                    Ok(p) => {
+                        model_prose.insert(id.clone(), p.clone());
+                    }
+                    Err(e) => page_errors.push(e.clone()),
+                },
+                Input::Creators(..)
+                | Input::Categories(..)
+                | Input::Sources(..)
+                | Input::Libraries(..) => {}
+            }
+        }
+        let creators = self.schema_file("creators", &mut errors, |i| match i {
+            Input::Creators(m, e) => Some((m, e)),
+            _ => None,
+        });
+        let categories = self.schema_file("categories", &mut errors, |i| match i {
+            Input::Categories(m, e) => Some((m, e)),
+            _ => None,
+        });
+        let sources = self.schema_file("sources", &mut errors, |i| match i {
+            Input::Sources(m, e) => Some((m, e)),
+            _ => None,
+        });
+        let libraries = self.schema_file("libraries", &mut errors, |i| match i {
+            Input::Libraries(m, e) => Some((m, e)),
+            _ => None,
+        });
+        errors.0.extend(other_errors);
+        errors.0.extend(page_errors);
+        errors.into_result(SiteSource {
+            models,
+            creators,
+            categories,
+            sources,
+            libraries,
+            other_data,
+            pages,
+            model_prose,
+        })
+    }
+
+    /// The schema file `data/<stem>.yaml` (or `.yml` when there is no
+    /// `.yaml`), empty when the site has neither.
+    fn schema_file<T: Clone>(
+        &self,
+        stem: &str,
+        errors: &mut Errors,
+        pick: impl Fn(&Input) -> Option<(&MapFile<T>, &Option<SiteError>)>,
+    ) -> MapFile<T> {
+        let found = ["yaml", "yml"]
+            .iter()
+            .find_map(|ext| self.files.get(Path::new(&format!("data/{stem}.{ext}"))))
+            .and_then(pick);
+        match found {
+            Some((map, error)) => {
+                if let Some(e) = error {
+                    errors.push(e.clone());
+                }
+                map.clone()
+            }
+            None => MapFile::default(),
+        }
+    }
+}
+
+/// The paths (relative to `root`) of every input file: YAML files in
+/// `data/models/` and `data/`, Markdown files anywhere under `site/`.
+fn list_inputs(root: &Path) -> Vec<PathBuf> {
+    let mut rels: Vec<PathBuf> = Vec::new();
+    for dir in [MODELS_DIR, "data"] {
+        for path in yaml_files(&root.join(dir)) {
+            rels.push(path.strip_prefix(root).unwrap_or(&path).to_path_buf());
+        }
+    }
+    rels.extend(
+        walkdir::WalkDir::new(root.join(PAGES_DIR))
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                e.path()
+                    .strip_prefix(root)
+                    .unwrap_or(e.path())
+                    .to_path_buf()
+            })
+            .filter(|rel| kind_of(rel).is_some()),
+    );
+    rels.sort();
+    rels
+}
+
+/// Files with a YAML extension directly inside `dir`.
 fn yaml_files(dir: &Path) -> Vec<PathBuf> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
     };
-    let mut files: Vec<PathBuf> = entries
+    entries
         .filter_map(Result::ok)
         .map(|e| e.path())
-        .filter(|p| p.is_file())
-        .filter(|p| {
-            p.extension()
-                .is_some_and(|ext| ext == "yaml" || ext == "yml")
-        })
-        .collect();
-    files.sort();
-    files
+        .filter(|p| p.is_file() && is_yaml(p))
+        .collect()
+}
+
+fn read_input(root: &Path, rel: &Path, kind: Kind) -> Input {
+    match kind {
+        Kind::Model => Input::Model(read_model(root, rel)),
+        Kind::Schema => match stem_of(rel).as_str() {
+            "creators" => {
+                let (m, e) = read_map(root, rel, "a creator");
+                Input::Creators(m, e)
+            }
+            "categories" => {
+                let (m, e) = read_map(root, rel, "a category");
+                Input::Categories(m, e)
+            }
+            "sources" => {
+                let (m, e) = read_map(root, rel, "a source");
+                Input::Sources(m, e)
+            }
+            _ => {
+                let (m, e) = read_map(root, rel, "a library");
+                Input::Libraries(m, e)
+            }
+        },
+        Kind::OtherData => Input::OtherData(
+            YamlFile::read(root, rel).and_then(|f| f.parse::<serde_json::Value>("this file")),
+        ),
+        Kind::Page => Input::Page(PageSource::read(root, rel, true)),
+        Kind::Prose(id) => {
+            let page = PageSource::read(root, rel, false).map(Arc::new);
+            Input::Prose(id, page)
+        }
+    }
 }
 
 /// Whether `id` is a valid model id: lowercase `[a-z0-9._-]`.
@@ -132,161 +426,51 @@ fn id_suggestion(id: &str) -> String {
     out.trim_matches('-').to_string()
 }
 
-fn read_models(root: &Path) -> (Vec<ModelSource>, Errors) {
-    let files = yaml_files(&root.join(MODELS_DIR));
-    let results: Vec<Result<ModelSource, SiteError>> = files
-        .par_iter()
-        .map(|path| {
-            let rel = path.strip_prefix(root).unwrap_or(path).to_path_buf();
-            let id = path
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let file = YamlFile::read(root, &rel)?;
-            if !is_valid_id(&id) {
-                let better = id_suggestion(&id);
-                return Err(SiteError::new(format!(
-                    "`{id}` is not a valid model id: ids use only lowercase letters, digits, `.`, `_` and `-`"
-                ))
-                .in_file(&rel)
-                .hint(format!("rename the file to {MODELS_DIR}/{better}.yaml")));
-            }
-            let data: ModelData = file.parse("a model")?;
-            Ok(ModelSource { id, file, data })
-        })
-        .collect();
-
-    let mut errors = Errors::default();
-    let mut models: Vec<ModelSource> = Vec::with_capacity(results.len());
-    let mut seen: std::collections::HashMap<String, PathBuf> = Default::default();
-    for r in results {
-        match r {
-            Ok(m) => {
-                if let Some(first) = seen.get(&m.id) {
-                    errors.push(
-                        SiteError::new(format!(
-                            "model id `{}` is defined twice, here and in {}",
-                            m.id,
-                            first.display()
-                        ))
-                        .in_file(&m.file.path)
-                        .hint("keep one of the two files (`.yaml` and `.yml` name the same model)"),
-                    );
-                    continue;
-                }
-                seen.insert(m.id.clone(), m.file.path.clone());
-                models.push(m);
-            }
-            Err(e) => errors.push(e),
-        }
+fn read_model(root: &Path, rel: &Path) -> Result<ModelSource, SiteError> {
+    let id = stem_of(rel);
+    let file = YamlFile::read(root, rel)?;
+    if !is_valid_id(&id) {
+        let better = id_suggestion(&id);
+        return Err(SiteError::new(format!(
+            "`{id}` is not a valid model id: ids use only lowercase letters, digits, `.`, `_` and `-`"
+        ))
+        .in_file(rel)
+        .hint(format!("rename the file to {MODELS_DIR}/{better}.yaml")));
     }
-    (models, errors)
+    let data: ModelData = file.parse("a model")?;
+    Ok(ModelSource {
+        id,
+        file,
+        data: Arc::new(data),
+    })
 }
 
-fn data_file_path(root: &Path, stem: &str) -> Option<PathBuf> {
-    ["yaml", "yml"]
-        .iter()
-        .map(|ext| PathBuf::from(format!("data/{stem}.{ext}")))
-        .find(|rel| root.join(rel).is_file())
-}
-
+/// A schema map file; on a parse error, the error and an empty map.
 fn read_map<T: for<'de> serde::Deserialize<'de>>(
     root: &Path,
-    stem: &str,
+    rel: &Path,
     what: &str,
-    errors: &mut Errors,
-) -> MapFile<T> {
-    let Some(rel) = data_file_path(root, stem) else {
-        return MapFile::default();
-    };
-    let file = match YamlFile::read(root, &rel) {
+) -> (MapFile<T>, Option<SiteError>) {
+    let file = match YamlFile::read(root, rel) {
         Ok(f) => f,
-        Err(e) => {
-            errors.push(e);
-            return MapFile::default();
-        }
+        Err(e) => return (MapFile::default(), Some(e)),
     };
     match file.parse::<IndexMap<String, T>>(what) {
-        Ok(entries) => MapFile {
-            file: Some(file),
-            entries,
-        },
-        Err(e) => {
-            errors.push(e);
+        Ok(entries) => (
+            MapFile {
+                file: Some(file),
+                entries,
+            },
+            None,
+        ),
+        Err(e) => (
             MapFile {
                 file: Some(file),
                 entries: IndexMap::new(),
-            }
-        }
+            },
+            Some(e),
+        ),
     }
-}
-
-fn read_other_data(root: &Path, errors: &mut Errors) -> serde_json::Map<String, serde_json::Value> {
-    let mut out = serde_json::Map::new();
-    for path in yaml_files(&root.join("data")) {
-        let Some(stem) = path.file_stem().map(|s| s.to_string_lossy().into_owned()) else {
-            continue;
-        };
-        if SCHEMA_FILES.contains(&stem.as_str()) {
-            continue;
-        }
-        let rel = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
-        match YamlFile::read(root, &rel).and_then(|f| f.parse::<serde_json::Value>("this file")) {
-            Ok(value) => {
-                out.insert(stem, value);
-            }
-            Err(e) => errors.push(e),
-        }
-    }
-    out
-}
-
-fn read_pages(root: &Path, errors: &mut Errors) -> (Vec<PageSource>, IndexMap<String, PageSource>) {
-    let site_dir = root.join(PAGES_DIR);
-    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(&site_dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| e.into_path())
-        .filter(|p| p.extension().is_some_and(|ext| ext == "md"))
-        .filter(|p| {
-            // Editor temporary and hidden files are not pages.
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| !n.starts_with('.') && !n.starts_with('#'))
-        })
-        .collect();
-    files.sort();
-
-    let prose_dir = site_dir.join("models");
-    let results: Vec<(Option<String>, Result<PageSource, SiteError>)> = files
-        .par_iter()
-        .map(|path| {
-            let rel = path.strip_prefix(root).unwrap_or(path).to_path_buf();
-            // `site/models/<id>.md` is a model's prose; `site/models/index.md`
-            // would be the catalog's page.
-            let model_id = (path.parent() == Some(prose_dir.as_path()))
-                .then(|| path.file_stem().map(|s| s.to_string_lossy().into_owned()))
-                .flatten()
-                .filter(|stem| stem != "index" && stem != "_index");
-            let needs_title = model_id.is_none();
-            (model_id, PageSource::read(root, &rel, needs_title))
-        })
-        .collect();
-
-    let mut pages = Vec::new();
-    let mut prose = IndexMap::new();
-    for (model_id, r) in results {
-        match (model_id, r) {
-            (_, Err(e)) => errors.push(e),
-            (Some(id), Ok(p)) => {
-                prose.insert(id, p);
-            }
-            (None, Ok(p)) => pages.push(p),
-        }
-    }
-    (pages, prose)
 }
 
 #[cfg(test)]

@@ -1,0 +1,137 @@
+//! What rendering keeps from one build to the next while serving: each
+//! model's values and table row, each Markdown file's HTML, and a
+//! fingerprint of everything that went into each rendered page.
+//!
+//! Entries are keyed by what they were made from, never by when, so a
+//! stale entry is never used: a model entry is reused only for the same
+//! parsed data, relations and templates; a Markdown entry only for the same
+//! text whose every `@/` link still resolves the same way. A one-off build
+//! starts from an empty memo and fills only what it needs.
+
+use std::collections::HashMap;
+use std::hash::Hasher;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use serde_json::Value;
+use xxhash_rust::xxh3::Xxh3;
+
+use crate::error::SiteError;
+use crate::markdown::{Problem, Rendered};
+use crate::source::data::ModelData;
+
+/// Everything kept between builds.
+#[derive(Default)]
+pub struct Memo {
+    /// By model id.
+    pub(crate) models: HashMap<String, Arc<ModelEntry>>,
+    /// By Markdown file (relative to the site root).
+    pub(crate) markdown: HashMap<PathBuf, Arc<MarkdownEntry>>,
+    /// Fingerprint of the last output of each job, by the job's file.
+    pub(crate) jobs: HashMap<String, u64>,
+    /// Keep Markdown results for the next build (serve); a one-off build
+    /// does not, to save memory.
+    pub(crate) keep_markdown: bool,
+}
+
+impl Memo {
+    /// A memo for a series of builds of one site.
+    pub fn for_rebuilds() -> Memo {
+        Memo {
+            keep_markdown: true,
+            ..Memo::default()
+        }
+    }
+}
+
+/// One model, ready for every page that shows it.
+pub struct ModelEntry {
+    /// The parsed file this was made from (compared by pointer).
+    pub(crate) data: Arc<ModelData>,
+    /// Everything else it was made from: templates, configuration, data
+    /// files, and the names of related models.
+    pub(crate) key: u64,
+    /// The full value `model.html` gets (without prose).
+    pub value: Value,
+    /// `models.json`'s object for this model.
+    pub json: String,
+    pub value_hash: u64,
+    /// The `<tr>` of this model in every model table.
+    pub row_html: String,
+    pub row_hash: u64,
+}
+
+/// What an `@/` link resolved to: `(url, url path)`, or why it did not.
+pub type Resolved = Result<(String, String), Problem>;
+
+/// One Markdown file, rendered, with what its rendering depended on.
+pub struct MarkdownEntry {
+    pub(crate) text: Arc<str>,
+    /// Templates and configuration it was rendered with.
+    pub(crate) env: u64,
+    /// Every `@/` link it resolved, and to what.
+    pub(crate) links: Vec<(String, Resolved)>,
+    /// When it used shortcodes: the fingerprint of every model and of the
+    /// site-wide template values at the time.
+    pub(crate) shortcodes: Option<u64>,
+    pub result: Result<Rendered, Vec<SiteError>>,
+    pub hash: u64,
+}
+
+/// A fingerprint built from parts; equal parts give equal fingerprints.
+pub struct Fingerprint(Xxh3);
+
+impl Fingerprint {
+    pub fn new() -> Self {
+        Fingerprint(Xxh3::new())
+    }
+
+    pub fn str(&mut self, s: &str) -> &mut Self {
+        self.0.write_u64(s.len() as u64);
+        self.0.update(s.as_bytes());
+        self
+    }
+
+    pub fn u64(&mut self, n: u64) -> &mut Self {
+        self.0.write_u64(n);
+        self
+    }
+
+    /// A JSON value, as its serialization.
+    pub fn json(&mut self, value: &impl serde::Serialize) -> &mut Self {
+        // Writing into a hasher cannot fail; a value that cannot be
+        // serialized hashes as what was written before the failure, and
+        // the length marker below still separates it from the next part.
+        let _ = serde_json::to_writer(HashWriter(&mut self.0), value);
+        self.0.write_u64(0xff);
+        self
+    }
+
+    pub fn finish(&self) -> u64 {
+        self.0.digest()
+    }
+}
+
+impl Default for Fingerprint {
+    fn default() -> Self {
+        Fingerprint::new()
+    }
+}
+
+struct HashWriter<'a>(&'a mut Xxh3);
+
+impl std::io::Write for HashWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The hash of some bytes.
+pub fn hash_bytes(bytes: &[u8]) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(bytes)
+}
