@@ -14,6 +14,7 @@ pub mod init;
 pub mod links;
 pub mod markdown;
 pub mod output;
+pub mod rebuild;
 pub mod render;
 pub mod serve;
 pub mod source;

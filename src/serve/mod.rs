@@ -12,11 +12,11 @@ pub mod watch;
 
 use std::io::IsTerminal;
 use std::net::{IpAddr, SocketAddr};
-use std::time::Instant;
 
-use crate::build::{BuildOptions, build};
+use crate::build::BuildOptions;
 use crate::config::Config;
 use crate::error::{Errors, SiteError};
+use crate::rebuild::Session;
 use reload::Hub;
 use server::{ServerState, router};
 use watch::Watch;
@@ -84,11 +84,15 @@ async fn run(options: ServeOptions, config: Config) -> Result<(), Errors> {
 
     let hub = Hub::new();
     let color = std::io::stderr().is_terminal();
-    let first = {
+    let (session, first) = {
         let opts = build_options.clone();
-        tokio::task::spawn_blocking(move || build(&opts))
-            .await
-            .map_err(|e| SiteError::new(format!("the build stopped: {e}")))?
+        tokio::task::spawn_blocking(move || -> Result<_, Errors> {
+            let mut session = Session::new(&opts)?;
+            let first = session.build_all();
+            Ok((session, first))
+        })
+        .await
+        .map_err(|e| SiteError::new(format!("the build stopped: {e}")))??
     };
     match first {
         Ok(report) => {
@@ -128,7 +132,7 @@ async fn run(options: ServeOptions, config: Config) -> Result<(), Errors> {
             .root
             .canonicalize()
             .unwrap_or_else(|_| options.build.root.clone());
-        std::thread::spawn(move || rebuild_loop(watch, build_options, hub, root, quiet, color));
+        std::thread::spawn(move || rebuild_loop(watch, session, hub, root, quiet, color));
     }
 
     println!("Serving the site at {site_url}");
@@ -152,7 +156,7 @@ async fn run(options: ServeOptions, config: Config) -> Result<(), Errors> {
 /// Rebuilds after each batch of changes and tells the browsers.
 fn rebuild_loop(
     mut watch: Watch,
-    options: BuildOptions,
+    mut session: Session,
     hub: Hub,
     root: std::path::PathBuf,
     quiet: bool,
@@ -164,9 +168,8 @@ fn rebuild_loop(
             paths.extend(more);
         }
         watch.rewatch(&paths);
-        let started = Instant::now();
         let css_only = watch::only_stylesheets(&paths, &root);
-        match build(&options) {
+        match session.rebuild(&paths) {
             Ok(report) => {
                 hub.built(css_only);
                 if !quiet {
@@ -176,10 +179,17 @@ fn rebuild_loop(
                         .map(|p| p.strip_prefix(&root).unwrap_or(p).display().to_string())
                         .collect();
                     eprintln!(
-                        "Rebuilt after a change to {} in {:.0?} ({} pages){}",
+                        "Rebuilt after a change to {} in {:.0?}: {} of {} pages rendered, {} files written{}{}",
                         shown.join(", "),
-                        started.elapsed(),
+                        report.elapsed,
+                        report.rendered,
                         report.pages,
+                        report.written,
+                        if report.removed > 0 {
+                            format!(", {} removed", report.removed)
+                        } else {
+                            String::new()
+                        },
                         if css_only {
                             "; stylesheets swapped"
                         } else {
