@@ -5,7 +5,7 @@
 //! This is the only module that calls every stage; each stage knows only
 //! the one before it.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -13,7 +13,7 @@ use crate::catalog::{self, Catalog};
 use crate::config::{Config, Overrides};
 use crate::error::{Errors, SiteError};
 use crate::links::external::{self, LinkReport};
-use crate::links::internal::{self, PageLinks, Published};
+use crate::links::internal::{self, PageLinks, PublishedFiles};
 use crate::output::{self, Staging};
 use crate::render::{self, Document, Memo, Templates};
 use crate::source;
@@ -82,6 +82,8 @@ pub struct OutputState {
     pub job_files: HashMap<String, Vec<String>>,
     /// The static files' paths.
     pub static_files: Vec<String>,
+    /// What `models.json` was made from ([`output::ModelsJson::fingerprint`]).
+    pub models_json: u64,
 }
 
 /// Builds the site. On any error the previous output folder is untouched.
@@ -240,19 +242,25 @@ fn build_into(
         state.fingerprints.push((job.key.clone(), job.fingerprint));
         state.output.job_files.insert(job.key, job_files);
     }
-    let sitemap_pages = sitemap_pages(&pages);
-    let site_files = output::site_files(catalog, &rendering.models, &sitemap_pages);
+    let mut site_files = output::fixed_files(&catalog.config);
+    site_files.push(output::sitemap_file(catalog, &sitemap_pages(&pages)));
+    site_files.extend(output::feed_file(catalog));
     for (name, bytes) in &site_files {
         staging.write(name, bytes)?;
         files.insert(name.clone(), render::memo::hash_bytes(bytes));
     }
+    let models_json = output::ModelsJson::new(&catalog.config, &rendering.models);
+    models_json.write(&staging.dir)?;
+    files.insert(output::MODELS_JSON.to_string(), models_json.hash());
+    state.output.models_json = models_json.fingerprint();
+    site_files.push((output::MODELS_JSON.to_string(), Vec::new()));
     timings.lap("site files");
     let other: Vec<&str> = static_files
         .iter()
         .map(String::as_str)
         .chain(site_files.iter().map(|(n, _)| n.as_str()))
         .collect();
-    let published = Published::new(&pages, other.iter().copied());
+    let published = PublishedFiles::new(&pages, other.iter().copied());
     internal::check_pages(
         sorted(&pages),
         &published,
@@ -308,7 +316,7 @@ impl StagedOutput {
 /// Stage durations, measured lap by lap.
 pub struct Timings {
     last: Instant,
-    laps: Vec<(&'static str, Duration)>,
+    pub laps: Vec<(&'static str, Duration)>,
 }
 
 impl Default for Timings {

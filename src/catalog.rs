@@ -4,16 +4,16 @@
 //! This is the single place that knows the whole site. It takes the parsed
 //! [`SiteSource`] and never reads files or renders anything.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::Arc;
+use std::collections::BTreeMap;
 
-use indexmap::IndexMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::sync::Arc;
 
 use crate::config::Config;
 use crate::error::{Errors, SiteError, did_you_mean};
 use crate::source::data::{Category, Creator, Library, ModelData, Seg, Source, YamlFile};
 use crate::source::pages::{PageSource, url_path};
-use crate::source::{MapFile, ModelSource, PAGES_DIR, SiteSource, is_valid_id};
+use crate::source::{IdMap, MapFile, ModelSource, PAGES_DIR, SiteSource, is_valid_id};
 
 /// A model with everything it refers to checked.
 #[derive(Debug, Clone)]
@@ -76,10 +76,10 @@ pub struct Catalog {
     /// Sorted by name, then id.
     pub models: Vec<Model>,
     pub by_id: HashMap<String, usize>,
-    pub creators: IndexMap<String, Creator>,
-    pub categories: IndexMap<String, Category>,
-    pub sources: IndexMap<String, Source>,
-    pub libraries: IndexMap<String, Library>,
+    pub creators: IdMap<Creator>,
+    pub categories: IdMap<Category>,
+    pub sources: IdMap<Source>,
+    pub libraries: IdMap<Library>,
     pub other_data: serde_json::Map<String, serde_json::Value>,
     /// The map files as read (creators, categories, sources, libraries),
     /// to say where a value came from.
@@ -124,7 +124,7 @@ pub fn resolve(config: &Config, mut source: SiteSource) -> Result<Catalog, Error
         .into_iter()
         .filter(|m| !draft_ids.contains(&m.id))
         .collect();
-    models.sort_by_cached_key(|m| (m.data.name.to_lowercase(), m.id.clone()));
+    models.sort_by(|a, b| a.sort_key.cmp(&b.sort_key).then_with(|| a.id.cmp(&b.id)));
     let by_id: HashMap<String, usize> = models
         .iter()
         .enumerate()
@@ -497,14 +497,14 @@ fn build_taxonomies(
     creators: &MapFile<Creator>,
     categories: &MapFile<Category>,
 ) -> Vec<Taxonomy> {
-    let mut by_category: HashMap<&str, Vec<usize>> = HashMap::new();
-    let mut by_creator: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_category: HashMap<&str, Vec<usize>> = HashMap::default();
+    let mut by_creator: HashMap<&str, Vec<usize>> = HashMap::default();
     let mut by_task: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     let mut by_license: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, m) in models.iter().enumerate() {
         by_category.entry(&m.data.category).or_default().push(i);
         by_creator.entry(&m.data.creator).or_default().push(i);
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         for t in &m.data.tasks {
             if seen.insert(t) {
                 by_task.entry(t).or_default().push(i);
@@ -595,7 +595,7 @@ fn place_pages(
     drafts: bool,
     errors: &mut Errors,
 ) -> (Vec<Page>, Vec<String>) {
-    let mut generated: HashSet<String> = HashSet::new();
+    let mut generated: HashSet<String> = HashSet::default();
     generated.insert("models/".to_string());
     for t in taxonomies {
         generated.insert(format!("{}/", t.id));
@@ -606,7 +606,7 @@ fn place_pages(
 
     let site = std::path::Path::new(PAGES_DIR);
     let mut pages: Vec<Page> = Vec::new();
-    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut seen: HashMap<String, usize> = HashMap::default();
     for source in sources {
         if source.front.draft && !drafts {
             continue;

@@ -118,22 +118,23 @@ pub fn html_bytes(minify: bool, html: String) -> Vec<u8> {
 
 /// Writes `bytes` to `dir/rel`, creating folders, unless the file already
 /// holds exactly these bytes (`old_hash` is the hash of what was written
-/// there last). Returns whether it wrote.
+/// there last). Returns the new hash when it wrote.
 pub fn write_if_changed(
     dir: &Path,
     rel: &str,
     bytes: &[u8],
     old_hash: Option<u64>,
-) -> Result<bool, SiteError> {
-    if old_hash == Some(hash_bytes(bytes)) {
-        return Ok(false);
+) -> Result<Option<u64>, SiteError> {
+    let hash = hash_bytes(bytes);
+    if old_hash == Some(hash) {
+        return Ok(None);
     }
     let path = dir.join(rel);
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(|e| SiteError::io("create", parent, &e))?;
     }
     std::fs::write(&path, bytes).map_err(|e| SiteError::io("write", &path, &e))?;
-    Ok(true)
+    Ok(Some(hash))
 }
 
 /// Removes `dir/rel` and the folders it leaves empty (up to `dir`).
@@ -246,16 +247,10 @@ fn collect_builtin_static(
     }
 }
 
-/// The site-wide generated files, by path: `.nojekyll`, `robots.txt`,
-/// `sitemap.xml` (of `html_paths`), `highlight.css`, `models.json` (from
-/// each model's entry, in catalog order) and the Atom feed.
-pub fn site_files(
-    catalog: &Catalog,
-    models: &[Arc<ModelEntry>],
-    html_paths: &[&str],
-) -> Vec<(String, Vec<u8>)> {
-    let config = &catalog.config;
-    let mut files = vec![
+/// The site-wide files that depend on the configuration alone:
+/// `.nojekyll`, `robots.txt` and `highlight.css`.
+pub fn fixed_files(config: &Config) -> Vec<(String, Vec<u8>)> {
+    vec![
         (".nojekyll".to_string(), Vec::new()),
         (
             "robots.txt".to_string(),
@@ -266,42 +261,98 @@ pub fn site_files(
             .into_bytes(),
         ),
         (
-            "sitemap.xml".to_string(),
-            sitemap(catalog, html_paths).into_bytes(),
-        ),
-        (
             "highlight.css".to_string(),
             highlight_css().as_bytes().to_vec(),
         ),
-        ("models.json".to_string(), models_json(config, models)),
-    ];
-    if config.feed.enabled {
-        files.push(("atom.xml".to_string(), feed(catalog).into_bytes()));
-    }
-    files
+    ]
 }
 
-/// `{"base_url", "count", "models": [...], "title"}`, the models being
-/// each entry's JSON as made once per model.
-fn models_json(config: &Config, models: &[Arc<ModelEntry>]) -> Vec<u8> {
-    let string = |s: &str| serde_json::Value::String(s.to_string()).to_string();
-    let len: usize = models.iter().map(|m| m.json.len() + 1).sum();
-    let mut out = String::with_capacity(len + 256);
-    out.push_str("{\"base_url\":");
-    out.push_str(&string(&config.base_url));
-    out.push_str(",\"count\":");
-    out.push_str(&models.len().to_string());
-    out.push_str(",\"models\":[");
-    for (i, m) in models.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
+/// `sitemap.xml` of the pages `html_paths`.
+pub fn sitemap_file(catalog: &Catalog, html_paths: &[&str]) -> (String, Vec<u8>) {
+    (
+        "sitemap.xml".to_string(),
+        sitemap(catalog, html_paths).into_bytes(),
+    )
+}
+
+/// The Atom feed, when the site has one.
+pub fn feed_file(catalog: &Catalog) -> Option<(String, Vec<u8>)> {
+    catalog
+        .config
+        .feed
+        .enabled
+        .then(|| ("atom.xml".to_string(), feed(catalog).into_bytes()))
+}
+
+/// Name of the machine-readable catalog.
+pub const MODELS_JSON: &str = "models.json";
+
+/// `models.json`: `{"base_url", "count", "models": [...], "title"}`, the
+/// models being each entry's JSON as made once per model. Written piece by
+/// piece (it is tens of megabytes for a large catalog), never whole in
+/// memory.
+pub struct ModelsJson<'a> {
+    head: String,
+    models: &'a [Arc<ModelEntry>],
+    tail: String,
+}
+
+impl<'a> ModelsJson<'a> {
+    pub fn new(config: &Config, models: &'a [Arc<ModelEntry>]) -> Self {
+        let string = |s: &str| serde_json::Value::String(s.to_string()).to_string();
+        ModelsJson {
+            head: format!(
+                "{{\"base_url\":{},\"count\":{},\"models\":[",
+                string(&config.base_url),
+                models.len()
+            ),
+            models,
+            tail: format!("],\"title\":{}}}", string(&config.title)),
         }
-        out.push_str(&m.json);
     }
-    out.push_str("],\"title\":");
-    out.push_str(&string(&config.title));
-    out.push('}');
-    out.into_bytes()
+
+    /// A cheap fingerprint of what the file is made of (not of its bytes).
+    pub fn fingerprint(&self) -> u64 {
+        let mut fp = crate::render::memo::Fingerprint::new();
+        fp.str(&self.head).str(&self.tail);
+        for m in self.models {
+            fp.u64(m.value_hash);
+        }
+        fp.finish()
+    }
+
+    fn pieces(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.head.as_str())
+            .chain(
+                self.models
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(i, m)| [if i == 0 { "" } else { "," }, m.json.as_str()]),
+            )
+            .chain(std::iter::once(self.tail.as_str()))
+    }
+
+    /// The hash of the file's bytes.
+    pub fn hash(&self) -> u64 {
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        for piece in self.pieces() {
+            h.update(piece.as_bytes());
+        }
+        h.digest()
+    }
+
+    /// Writes the file into `dir`.
+    pub fn write(&self, dir: &Path) -> Result<(), SiteError> {
+        use std::io::Write;
+        let path = dir.join(MODELS_JSON);
+        let file = std::fs::File::create(&path).map_err(|e| SiteError::io("write", &path, &e))?;
+        let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
+        for piece in self.pieces() {
+            out.write_all(piece.as_bytes())
+                .map_err(|e| SiteError::io("write", &path, &e))?;
+        }
+        out.flush().map_err(|e| SiteError::io("write", &path, &e))
+    }
 }
 
 fn xml_escape(s: &str) -> String {

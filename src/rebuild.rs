@@ -7,7 +7,7 @@
 //! files. A rebuild that fails leaves the output folder as it was; the
 //! next one compares against that last good output.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -17,7 +17,7 @@ use crate::config::{CONFIG_FILE, Config};
 use crate::error::{Errors, SiteError};
 use crate::links::internal::{self, PageLinks, Published};
 use crate::output;
-use crate::render::{self, Document, Memo, Templates, memo::hash_bytes};
+use crate::render::{self, Document, Memo, Templates};
 use crate::source::SourceFiles;
 
 /// One site, built once and then rebuilt after each change.
@@ -49,6 +49,8 @@ pub struct Rebuilt {
     /// build, a configuration change, or the first good build after errors).
     pub full: bool,
     pub elapsed: Duration,
+    /// How long each stage took, in order.
+    pub timings: Vec<(&'static str, Duration)>,
     pub warnings: Vec<SiteError>,
 }
 
@@ -98,6 +100,7 @@ impl Session {
     /// folder) and brings the output folder up to date.
     pub fn rebuild(&mut self, changed: &[PathBuf]) -> Result<Rebuilt, Errors> {
         let started = Instant::now();
+        let mut timings = Timings::new();
         let mut config_changed = false;
         let mut templates_changed = false;
         let mut static_changed = false;
@@ -141,13 +144,17 @@ impl Session {
                 removed: 0,
                 full: true,
                 elapsed: started.elapsed(),
+                timings: report.timings,
                 warnings: report.warnings,
             });
         }
+        timings.lap("read changed files");
         let catalog = self.resolve(false)?;
-        let mut rebuilt = self.apply(&catalog, static_changed)?;
+        timings.lap("resolve");
+        let mut rebuilt = self.apply(&catalog, static_changed, &mut timings)?;
         rebuilt.elapsed = started.elapsed();
         rebuilt.warnings = catalog.warnings;
+        rebuilt.timings = timings.laps;
         Ok(rebuilt)
     }
 
@@ -186,8 +193,14 @@ impl Session {
     }
 
     /// Renders the pages whose inputs changed, checks links, and writes
-    /// what changed into the output folder.
-    fn apply(&mut self, catalog: &Catalog, static_changed: bool) -> Result<Rebuilt, Errors> {
+    /// what changed into the output folder. Apart from each page's
+    /// fingerprint, the work done is proportional to what changed.
+    fn apply(
+        &mut self,
+        catalog: &Catalog,
+        static_changed: bool,
+        timings: &mut Timings,
+    ) -> Result<Rebuilt, Errors> {
         let Some(templates) = self.templates.as_ref() else {
             return Err(SiteError::new("the templates are not loaded").into());
         };
@@ -200,79 +213,120 @@ impl Session {
             Ok((links, output::html_bytes(minify, doc.html)))
         };
         let rendering = render::render_site(catalog, templates, &mut self.memo, &emit)?;
+        timings.lap("render changed pages");
 
-        // The pages as they will be: new ones where rendered, else as they were.
-        let mut rendered_links: HashMap<String, PageLinks> = HashMap::new();
+        // The pages rendered again, and the jobs that are new or gone.
+        let mut rendered_links: HashMap<String, PageLinks> = HashMap::default();
         let mut writes: Vec<(String, Vec<u8>)> = Vec::new();
-        let mut job_files: HashMap<String, Vec<String>> = HashMap::new();
+        let mut changed_jobs: Vec<(String, u64, Vec<String>)> = Vec::new();
         let mut fragment_checks = Vec::new();
-        let mut fingerprints = Vec::with_capacity(rendering.jobs.len());
-        for job in rendering.jobs {
-            let files = match job.outputs {
-                Some(docs) => {
-                    let mut files = Vec::with_capacity(docs.len());
-                    for (links, bytes) in docs {
-                        files.push(links.file.clone());
-                        writes.push((links.file.clone(), bytes));
-                        rendered_links.insert(links.file.clone(), links);
-                    }
-                    files
-                }
-                None => state.job_files.get(&job.key).cloned().unwrap_or_default(),
-            };
-            fragment_checks.extend(job.checks);
-            fingerprints.push((job.key.clone(), job.fingerprint));
-            job_files.insert(job.key, files);
+        let mut pages_added_or_gone = rendering.jobs.len() != state.job_files.len();
+        for job in &rendering.jobs {
+            fragment_checks.extend(job.checks.iter().cloned());
+            if let Some(docs) = &job.outputs {
+                let same = state.job_files.get(&job.key).is_some_and(|old| {
+                    old.len() == docs.len() && old.iter().zip(docs).all(|(o, (l, _))| *o == l.file)
+                });
+                pages_added_or_gone |= !same;
+            }
         }
-        let html_files: HashSet<&str> = job_files.values().flatten().map(String::as_str).collect();
-        let pages: Vec<&PageLinks> = html_files
-            .iter()
-            .filter_map(|f| rendered_links.get(*f).or_else(|| state.links.get(*f)))
-            .collect();
-
-        let statics: Vec<(String, Vec<u8>)> = if static_changed {
-            output::static_files(&catalog.config, &templates.theme)
-                .into_iter()
-                .map(|(name, f)| f.bytes().map(|b| (name, b.into_owned())))
-                .collect::<Result<_, SiteError>>()?
+        let gone_jobs: Vec<String> = if pages_added_or_gone {
+            let keys: HashSet<&str> = rendering.jobs.iter().map(|j| j.key.as_str()).collect();
+            state
+                .job_files
+                .keys()
+                .filter(|k| !keys.contains(k.as_str()))
+                .cloned()
+                .collect()
         } else {
             Vec::new()
         };
-        let static_names: Vec<String> = if static_changed {
-            statics.iter().map(|(n, _)| n.clone()).collect()
-        } else {
-            state.static_files.clone()
-        };
-        let site_files = output::site_files(
-            catalog,
-            &rendering.models,
-            &crate::build::sitemap_pages(pages.iter().copied()),
-        );
+        for job in rendering.jobs {
+            let Some(docs) = job.outputs else {
+                continue;
+            };
+            let files: Vec<String> = docs.iter().map(|(l, _)| l.file.clone()).collect();
+            for (links, bytes) in docs {
+                writes.push((links.file.clone(), bytes));
+                rendered_links.insert(links.file.clone(), links);
+            }
+            changed_jobs.push((job.key, job.fingerprint, files));
+        }
 
-        // Files that are gone, and pages whose ids changed, may break links
-        // on pages that were not rendered again: then every page is checked.
-        let mut now_published: HashSet<&str> = html_files.clone();
-        now_published.extend(static_names.iter().map(String::as_str));
-        now_published.extend(site_files.iter().map(|(n, _)| n.as_str()));
-        let removed: Vec<String> = state
-            .files
-            .keys()
-            .filter(|f| !now_published.contains(f.as_str()))
-            .cloned()
-            .collect();
+        // Files that are no longer made.
+        let mut removed: HashSet<String> = HashSet::default();
+        for key in &gone_jobs {
+            removed.extend(state.job_files.get(key).into_iter().flatten().cloned());
+        }
+        for (key, _, files) in &changed_jobs {
+            for old in state.job_files.get(key).into_iter().flatten() {
+                if !files.contains(old) {
+                    removed.insert(old.clone());
+                }
+            }
+        }
+        for (_, _, files) in &changed_jobs {
+            for f in files {
+                removed.remove(f);
+            }
+        }
+
+        let mut site_writes: Vec<(String, Vec<u8>)> = Vec::new();
+        let mut static_names = state.static_files.clone();
+        if static_changed {
+            let statics = output::static_files(&catalog.config, &templates.theme);
+            let names: HashSet<&str> = statics.iter().map(|(n, _)| n.as_str()).collect();
+            for old in &state.static_files {
+                if !names.contains(old.as_str()) {
+                    removed.insert(old.clone());
+                }
+            }
+            static_names = statics.iter().map(|(n, _)| n.clone()).collect();
+            for (name, file) in statics {
+                removed.remove(&name);
+                site_writes.push((name, file.bytes()?.into_owned()));
+            }
+        }
+        if pages_added_or_gone {
+            let pages: Vec<&PageLinks> = state
+                .links
+                .values()
+                .filter(|p| !removed.contains(&p.file) && !rendered_links.contains_key(&p.file))
+                .chain(rendered_links.values())
+                .collect();
+            site_writes.push(output::sitemap_file(
+                catalog,
+                &crate::build::sitemap_pages(pages),
+            ));
+        }
+        site_writes.extend(output::feed_file(catalog));
+        let models_json = output::ModelsJson::new(&catalog.config, &rendering.models);
+        let models_json_fp = models_json.fingerprint();
+        timings.lap("site files");
+
+        // Links: the pages rendered again, and every page when a file is
+        // gone or a page's ids changed (which may break links on pages that
+        // were not rendered again).
         let ids_changed = rendered_links
             .values()
             .any(|p| state.links.get(&p.file).is_some_and(|old| old.ids != p.ids));
-        let other: Vec<&str> = static_names
-            .iter()
-            .map(String::as_str)
-            .chain(site_files.iter().map(|(n, _)| n.as_str()))
-            .collect();
-        let published = Published::new(pages.iter().copied(), other.iter().copied());
+        let new_names: HashSet<&str> = site_writes.iter().map(|(n, _)| n.as_str()).collect();
+        let published = Overlay {
+            rendered: &rendered_links,
+            removed: &removed,
+            state,
+            new_names: &new_names,
+        };
         let to_check: Vec<&PageLinks> = if removed.is_empty() && !ids_changed {
             sorted(rendered_links.values())
         } else {
-            sorted(pages.iter().copied())
+            sorted(
+                state
+                    .links
+                    .values()
+                    .filter(|p| !removed.contains(&p.file) && !rendered_links.contains_key(&p.file))
+                    .chain(rendered_links.values()),
+            )
         };
         internal::check_pages(
             to_check,
@@ -281,24 +335,34 @@ impl Session {
             &catalog.config.base_url,
             &catalog.config.base_path,
         )?;
+        timings.lap("internal links");
 
-        // Everything checks: write what changed.
+        // Everything checks: write what changed, the pages first.
         let out_dir = catalog.config.output_dir.clone();
         let mut written = 0;
         let mut new_hashes: Vec<(String, u64)> = Vec::new();
-        for (name, bytes) in writes.iter().chain(&statics).chain(&site_files) {
-            if output::write_if_changed(&out_dir, name, bytes, state.files.get(name).copied())? {
+        for (name, bytes) in writes.iter().chain(&site_writes) {
+            if let Some(hash) =
+                output::write_if_changed(&out_dir, name, bytes, state.files.get(name).copied())?
+            {
                 written += 1;
-                new_hashes.push((name.clone(), hash_bytes(bytes)));
+                new_hashes.push((name.clone(), hash));
+            }
+        }
+        if models_json_fp != state.models_json {
+            let hash = models_json.hash();
+            if state.files.get(output::MODELS_JSON) != Some(&hash) {
+                models_json.write(&out_dir)?;
+                written += 1;
+                new_hashes.push((output::MODELS_JSON.to_string(), hash));
             }
         }
         for name in &removed {
             output::remove_output_file(&out_dir, name)?;
         }
+        timings.lap("write changed files");
 
         let rendered = rendered_links.len();
-        let page_count = pages.len();
-        drop(pages);
         let Some(state) = self.output.as_mut() else {
             return Err(SiteError::new("there is no earlier build to update").into());
         };
@@ -308,20 +372,51 @@ impl Session {
         }
         state.files.extend(new_hashes);
         state.links.extend(rendered_links);
-        state.job_files = job_files;
+        for key in &gone_jobs {
+            state.job_files.remove(key);
+        }
+        self.memo.forget_job_keys(&gone_jobs);
+        for (key, fingerprint, files) in changed_jobs {
+            self.memo.remember_job(&key, fingerprint);
+            state.job_files.insert(key, files);
+        }
         state.static_files = static_names;
-        self.memo
-            .remember_jobs(fingerprints.iter().map(|(k, f)| (k.as_str(), *f)));
+        state.models_json = models_json_fp;
         Ok(Rebuilt {
             models: catalog.models.len(),
-            pages: page_count,
+            pages: state.links.len(),
             rendered,
             written,
             removed: removed.len(),
             full: false,
             elapsed: Duration::ZERO,
+            timings: Vec::new(),
             warnings: Vec::new(),
         })
+    }
+}
+
+/// The output as it will be after this rebuild: the pages rendered again,
+/// over the last good output, without the files that are gone.
+struct Overlay<'a> {
+    rendered: &'a HashMap<String, PageLinks>,
+    removed: &'a HashSet<String>,
+    state: &'a OutputState,
+    new_names: &'a HashSet<&'a str>,
+}
+
+impl Published for Overlay<'_> {
+    fn get(&self, file: &str) -> Option<Option<&PageLinks>> {
+        if let Some(p) = self.rendered.get(file) {
+            return Some(Some(p));
+        }
+        if self.removed.contains(file) {
+            return None;
+        }
+        if let Some(p) = self.state.links.get(file) {
+            return Some(Some(p));
+        }
+        (self.state.files.contains_key(file) || self.new_names.contains(file)).then_some(None)
     }
 }
 

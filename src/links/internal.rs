@@ -6,7 +6,7 @@
 //! file, and every `#fragment` an id on that page. This module reads HTML
 //! it is given; it never fetches anything.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -32,7 +32,7 @@ pub struct PageLinks {
 /// and the text of `<script>`, `<style>` and the like hold no tags. An
 /// `<a name>` counts as an id.
 pub fn extract(file: &str, html: &str, origin: Origin) -> PageLinks {
-    let mut ids = HashSet::new();
+    let mut ids = HashSet::default();
     let mut links = Vec::new();
     for_each_start_tag(html, |tag| {
         if let Some(id) = tag.id {
@@ -507,37 +507,48 @@ fn percent_decode(s: &str) -> String {
 
 /// The output file a site path names, if it exists: `a/b/` and `a/b` both
 /// find `a/b/index.html`.
-fn resolve_file<'a>(path: &str, files: &Published<'a>) -> Option<Option<&'a PageLinks>> {
+fn resolve_file<'a>(path: &str, files: &'a dyn Published) -> Option<Option<&'a PageLinks>> {
     if path.is_empty() || path.ends_with('/') {
-        files.files.get(file_for(path).as_str()).copied()
+        files.get(&file_for(path))
     } else {
         files
-            .files
             .get(path)
-            .or_else(|| files.files.get(format!("{path}/index.html").as_str()))
-            .copied()
+            .or_else(|| files.get(&format!("{path}/index.html")))
     }
+}
+
+/// What the output holds at a path (relative to the output folder):
+/// `None` for nothing, `Some(None)` for a file that is not an HTML page,
+/// `Some(Some(links))` for a page.
+pub trait Published {
+    fn get(&self, file: &str) -> Option<Option<&PageLinks>>;
 }
 
 /// Every file of the output: the HTML documents with their ids, and the
 /// other files (static files, feeds).
-pub struct Published<'a> {
+pub struct PublishedFiles<'a> {
     files: HashMap<&'a str, Option<&'a PageLinks>>,
 }
 
-impl<'a> Published<'a> {
+impl Published for PublishedFiles<'_> {
+    fn get(&self, file: &str) -> Option<Option<&PageLinks>> {
+        self.files.get(file).copied()
+    }
+}
+
+impl<'a> PublishedFiles<'a> {
     pub fn new(
         pages: impl IntoIterator<Item = &'a PageLinks>,
         other_files: impl IntoIterator<Item = &'a str>,
     ) -> Self {
-        let mut files: HashMap<&'a str, Option<&'a PageLinks>> = HashMap::new();
+        let mut files: HashMap<&'a str, Option<&'a PageLinks>> = HashMap::default();
         for p in pages {
             files.insert(p.file.as_str(), Some(p));
         }
         for f in other_files {
             files.entry(f).or_insert(None);
         }
-        Published { files }
+        PublishedFiles { files }
     }
 }
 
@@ -551,7 +562,7 @@ pub fn check(
     base_url: &str,
     base_path: &str,
 ) -> Result<(), Errors> {
-    let published = Published::new(pages, other_files.iter().map(String::as_str));
+    let published = PublishedFiles::new(pages, other_files.iter().map(String::as_str));
     check_pages(pages, &published, fragment_checks, base_url, base_path)
 }
 
@@ -559,7 +570,7 @@ pub fn check(
 /// every `@/...#fragment` link of `fragment_checks`.
 pub fn check_pages<'a>(
     pages: impl IntoIterator<Item = &'a PageLinks>,
-    published: &Published<'_>,
+    published: &dyn Published,
     fragment_checks: &[FragmentCheck],
     base_url: &str,
     base_path: &str,
@@ -571,7 +582,7 @@ pub fn check_pages<'a>(
         .iter()
         .map(|c| c.link.href.as_str())
         .collect();
-    let mut reported: HashSet<(String, String)> = HashSet::new();
+    let mut reported: HashSet<(String, String)> = HashSet::default();
     for page in pages {
         for href in page
             .links
@@ -610,11 +621,7 @@ pub fn check_pages<'a>(
 
     for check in fragment_checks {
         let link = &check.link;
-        let target = published
-            .files
-            .get(file_for(&link.target_path).as_str())
-            .copied()
-            .flatten();
+        let target = published.get(&file_for(&link.target_path)).flatten();
         let ok = target.is_some_and(|t| t.ids.contains(&link.fragment)) || link.fragment == "top";
         if !ok {
             let known: Vec<&str> = target

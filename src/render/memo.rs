@@ -8,7 +8,7 @@
 //! text whose every `@/` link still resolves the same way. A one-off build
 //! starts from an empty memo and fills only what it needs.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::hash::Hasher;
 use std::path::PathBuf;
 use std::sync::Arc;

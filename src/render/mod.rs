@@ -15,7 +15,7 @@ pub mod context;
 pub mod memo;
 pub mod templates;
 
-use std::collections::HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
@@ -112,23 +112,30 @@ pub fn render_site<T: Send>(
         for (file, entry) in fresh_markdown {
             memo.markdown.insert(file, entry);
         }
-        let files: std::collections::HashSet<&PathBuf> = catalog
-            .pages
-            .iter()
-            .map(|p| &p.source.file)
-            .chain(
-                catalog
-                    .models
-                    .iter()
-                    .filter_map(|m| m.prose.as_ref().map(|p| &p.file)),
-            )
-            .collect();
-        memo.markdown.retain(|f, _| files.contains(f));
+        let sources =
+            catalog.pages.len() + catalog.models.iter().filter(|m| m.prose.is_some()).count();
+        if memo.markdown.len() > sources {
+            // Some files are gone: forget them.
+            let files: HashSet<&PathBuf> = catalog
+                .pages
+                .iter()
+                .map(|p| &p.source.file)
+                .chain(
+                    catalog
+                        .models
+                        .iter()
+                        .filter_map(|m| m.prose.as_ref().map(|p| &p.file)),
+                )
+                .collect();
+            memo.markdown.retain(|f, _| files.contains(f));
+        }
     }
-    memo.models.retain(|id, _| catalog.by_id.contains_key(id));
     for i in fresh_models {
         memo.models
             .insert(catalog.models[i].id.clone(), models[i].clone());
+    }
+    if memo.models.len() > catalog.models.len() {
+        memo.models.retain(|id, _| catalog.by_id.contains_key(id));
     }
 
     let mut errors = Errors::default();
@@ -150,6 +157,23 @@ impl Memo {
     /// kept, forgetting pages that are gone.
     pub fn remember_jobs<'a>(&mut self, jobs: impl Iterator<Item = (&'a str, u64)>) {
         self.jobs = jobs.map(|(k, f)| (k.to_string(), f)).collect();
+    }
+
+    /// Remembers the fingerprint of one page whose output was written.
+    pub fn remember_job(&mut self, key: &str, fingerprint: u64) {
+        match self.jobs.get_mut(key) {
+            Some(f) => *f = fingerprint,
+            None => {
+                self.jobs.insert(key.to_string(), fingerprint);
+            }
+        }
+    }
+
+    /// Forgets the pages `keys`, which are gone.
+    pub fn forget_job_keys(&mut self, keys: &[String]) {
+        for key in keys {
+            self.jobs.remove(key);
+        }
     }
 
     /// Forgets every page's fingerprint, so that the next build renders

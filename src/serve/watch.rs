@@ -17,8 +17,11 @@ use crate::error::SiteError;
 /// The folders of a site that hold its sources.
 pub const WATCHED_DIRS: [&str; 5] = ["data", "site", "themes", "templates", "static"];
 
-/// How long the watcher waits for a burst of events to end.
-pub const DEBOUNCE: Duration = Duration::from_millis(40);
+/// How long the watcher waits for a burst of events to end. Editors write
+/// a save (a temporary file, a rename, a write in place) within a few
+/// milliseconds; the wait is part of every save's way to the browser, so it
+/// is kept short. Events that arrive while a rebuild runs join the next one.
+pub const DEBOUNCE: Duration = Duration::from_millis(20);
 
 /// A running watch; changes arrive on `changes`.
 pub struct Watch {

@@ -7,7 +7,9 @@
 pub mod data;
 pub mod pages;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -18,6 +20,9 @@ use crate::config::Config;
 use crate::error::{Errors, SiteError};
 use data::{Category, Creator, Library, ModelData, Source, YamlFile};
 use pages::PageSource;
+
+/// Entries by id, in the order of their file.
+pub type IdMap<T> = IndexMap<String, T, rustc_hash::FxBuildHasher>;
 
 /// Folder of model files, relative to the site root.
 pub const MODELS_DIR: &str = "data/models";
@@ -33,6 +38,8 @@ pub struct ModelSource {
     pub file: YamlFile,
     /// Shared, so that copying the site's sources for a rebuild is cheap.
     pub data: Arc<ModelData>,
+    /// The name in lower case, by which the catalog is sorted.
+    pub sort_key: Arc<str>,
 }
 
 /// A map file (`data/creators.yaml`, ...), parsed. `file` is `None` when
@@ -40,14 +47,14 @@ pub struct ModelSource {
 #[derive(Debug, Clone)]
 pub struct MapFile<T> {
     pub file: Option<YamlFile>,
-    pub entries: IndexMap<String, T>,
+    pub entries: IdMap<T>,
 }
 
 impl<T> Default for MapFile<T> {
     fn default() -> Self {
         MapFile {
             file: None,
-            entries: IndexMap::new(),
+            entries: IdMap::default(),
         }
     }
 }
@@ -65,7 +72,7 @@ pub struct SiteSource {
     /// Pages under `site/`, except model prose.
     pub pages: Vec<PageSource>,
     /// `site/models/<id>.md`, by id.
-    pub model_prose: IndexMap<String, Arc<PageSource>>,
+    pub model_prose: IdMap<Arc<PageSource>>,
 }
 
 /// Reads and parses every data file and page of the site.
@@ -214,7 +221,7 @@ impl SourceFiles {
         }
         if relist {
             let listed = list_inputs(&self.root);
-            let known: std::collections::HashSet<&PathBuf> = listed.iter().collect();
+            let known: HashSet<&PathBuf> = listed.iter().collect();
             self.files.retain(|p, _| known.contains(p));
             let new: Vec<PathBuf> = listed
                 .iter()
@@ -232,9 +239,9 @@ impl SourceFiles {
     pub fn assemble(&self) -> Result<SiteSource, Errors> {
         let mut errors = Errors::default();
         let mut models: Vec<ModelSource> = Vec::new();
-        let mut seen: HashMap<&str, &Path> = HashMap::new();
+        let mut seen: HashMap<&str, &Path> = HashMap::default();
         let mut pages = Vec::new();
-        let mut model_prose = IndexMap::new();
+        let mut model_prose = IdMap::default();
         let mut other_data = serde_json::Map::new();
         let mut other_errors = Vec::new();
         let mut page_errors = Vec::new();
@@ -441,6 +448,7 @@ fn read_model(root: &Path, rel: &Path) -> Result<ModelSource, SiteError> {
     Ok(ModelSource {
         id,
         file,
+        sort_key: data.name.to_lowercase().into(),
         data: Arc::new(data),
     })
 }
@@ -455,7 +463,7 @@ fn read_map<T: for<'de> serde::Deserialize<'de>>(
         Ok(f) => f,
         Err(e) => return (MapFile::default(), Some(e)),
     };
-    match file.parse::<IndexMap<String, T>>(what) {
+    match file.parse::<IdMap<T>>(what) {
         Ok(entries) => (
             MapFile {
                 file: Some(file),
@@ -466,7 +474,7 @@ fn read_map<T: for<'de> serde::Deserialize<'de>>(
         Err(e) => (
             MapFile {
                 file: Some(file),
-                entries: IndexMap::new(),
+                entries: IdMap::default(),
             },
             Some(e),
         ),
