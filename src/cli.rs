@@ -98,6 +98,31 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Turn Hugging Face model cards (README.md with YAML front matter) into
+    /// data/models/<id>.yaml and site/models/<id>.md
+    #[command(
+        after_help = "The id is --id, else the card's model-index name, else the name of the card's folder \
+(its file name when the card is not a README.md). What has no field in the schema is kept under `extra`; \
+what the card lacks (creator, category) comes from the flags or is guessed, and the import says so. \
+Creators, categories, libraries and sources the site does not have yet are added to its data files as stubs."
+    )]
+    Import {
+        /// Model cards to import (a README.md, or the folder holding it); `-` reads one from standard input
+        #[arg(value_name = "CARD.md", required = true)]
+        cards: Vec<PathBuf>,
+        /// The model's id (with a single card)
+        #[arg(long, value_name = "ID")]
+        id: Option<String>,
+        /// The creator of the models (a key of data/creators.yaml, or a new id)
+        #[arg(long, value_name = "ID")]
+        creator: Option<String>,
+        /// The category of the models (a key of data/categories.yaml, or a new id)
+        #[arg(long, value_name = "ID")]
+        category: Option<String>,
+        /// Replace models the site already has
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

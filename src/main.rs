@@ -4,10 +4,11 @@
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 use modelsite::build::{BuildOptions, BuildReport, build};
 use modelsite::cli::{Cli, Command, CommonArgs, ReportFormat};
 use modelsite::error::{Errors, SiteError};
+use modelsite::import::{Failure, ImportOptions};
 use modelsite::links::external;
 use modelsite::serve::ServeOptions;
 
@@ -52,6 +53,25 @@ fn main() -> ExitCode {
                 })
                 .map_err(Errors::from)
         }
+        Command::Import {
+            cards,
+            id,
+            creator,
+            category,
+            force,
+        } => run_import(
+            &cli.common,
+            ImportOptions {
+                root: cli.common.root.clone(),
+                overrides: cli.common.overrides(),
+                cards: cards.clone(),
+                id: id.clone(),
+                creator: creator.clone(),
+                category: category.clone(),
+                force: *force,
+            },
+            color,
+        ),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -127,6 +147,45 @@ fn run_build(common: &CommonArgs, color: bool) -> Result<(), Errors> {
         );
     }
     Ok(())
+}
+
+fn run_import(common: &CommonArgs, options: ImportOptions, color: bool) -> Result<(), Errors> {
+    let report = match modelsite::import::import(&options) {
+        Ok(report) => report,
+        Err(Failure::Usage(message)) => {
+            // Reported like clap's own usage errors, with the command's usage.
+            let mut cli = Cli::command();
+            cli.build();
+            let kind = clap::error::ErrorKind::ArgumentConflict;
+            match cli.find_subcommand_mut("import") {
+                Some(import) => import.error(kind, message).exit(),
+                None => cli.error(kind, message).exit(),
+            }
+        }
+        Err(Failure::Site(errors)) => {
+            for e in &errors.0 {
+                eprint!("{}", e.render(color));
+            }
+            return Err(Errors::default());
+        }
+    };
+    if !common.quiet {
+        print!("{}", report.to_text());
+    }
+    for e in &report.errors.0 {
+        eprint!("{}", e.render(color));
+    }
+    if report.errors.is_empty() {
+        Ok(())
+    } else {
+        let failed = report.cards.saturating_sub(report.imported.len());
+        eprintln!(
+            "error: {failed} of {} card{} not imported",
+            report.cards,
+            if report.cards == 1 { " was" } else { "s were" }
+        );
+        Err(Errors::default())
+    }
 }
 
 fn print_timings(report: &BuildReport) {

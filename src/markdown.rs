@@ -73,7 +73,8 @@ pub struct Rendered {
     pub fragment_links: Vec<FragmentLink>,
 }
 
-fn options() -> Options {
+/// The Markdown extensions every page is read with.
+pub fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH

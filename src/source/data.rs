@@ -541,11 +541,13 @@ fn yaml_error(
     what: &str,
 ) -> SiteError {
     let raw = e.to_string();
-    // serde_yaml appends " at line L column C"; the location says it already.
-    let message = match raw.rfind(" at line ") {
-        Some(i) => raw[..i].to_string(),
-        None => raw.clone(),
-    };
+    // serde_yaml writes " at line L column C", counted from the start of the
+    // parsed text (not the file), after the message and after parts of it;
+    // the location says where already.
+    static POSITION: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let position = POSITION
+        .get_or_init(|| regex::Regex::new(r" at line \d+ column \d+").expect("a valid pattern"));
+    let message = position.replace_all(&raw, "").into_owned();
     let (line, column) = e
         .location()
         .map_or((1, 1), |l| (l.line() + line_offset, l.column()));

@@ -420,8 +420,9 @@ pub fn is_valid_id(id: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
 }
 
-/// A valid id close to an invalid one, for the hint.
-fn id_suggestion(id: &str) -> String {
+/// A valid id close to an invalid one: lowercase, with `-` for anything
+/// else (`Acme Model 7B!` -> `acme-model-7b`). Empty if nothing is left.
+pub fn id_suggestion(id: &str) -> String {
     let mut out = String::new();
     for c in id.chars().flat_map(char::to_lowercase) {
         if c.is_ascii_alphanumeric() || "._-".contains(c) {
@@ -451,6 +452,14 @@ fn read_model(root: &Path, rel: &Path) -> Result<ModelSource, SiteError> {
         sort_key: data.name.to_lowercase().into(),
         data: Arc::new(data),
     })
+}
+
+/// `data/<stem>.yaml` or `data/<stem>.yml`, whichever exists.
+pub fn data_file_path(root: &Path, stem: &str) -> Option<PathBuf> {
+    ["yaml", "yml"]
+        .iter()
+        .map(|ext| PathBuf::from(format!("data/{stem}.{ext}")))
+        .find(|rel| root.join(rel).is_file())
 }
 
 /// A schema map file; on a parse error, the error and an empty map.

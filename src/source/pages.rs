@@ -91,7 +91,8 @@ impl PageSource {
     }
 }
 
-enum FrontMatterSplit {
+/// Where the front matter of a Markdown text is, if it has any.
+pub enum FrontMatterSplit {
     None,
     Unclosed,
     Found {
@@ -101,7 +102,7 @@ enum FrontMatterSplit {
 }
 
 /// Finds `---` front matter at the start of `text`.
-fn split_front_matter(text: &str) -> FrontMatterSplit {
+pub fn split_front_matter(text: &str) -> FrontMatterSplit {
     let Some(first_end) = text.find('\n') else {
         return FrontMatterSplit::None;
     };

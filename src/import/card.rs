@@ -1,0 +1,274 @@
+//! Reading one model card: the file (or standard input), its YAML front
+//! matter and Markdown body, and what its path says about it (the folder
+//! that names the model, the Hub repository of a cached download).
+//!
+//! Problems here are the card's own (not UTF-8, no front matter, broken
+//! YAML) and come back as located errors. This module does not decide what
+//! the metadata means; the mapping does.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use yaml_rust2::{Yaml, YamlLoader};
+
+use crate::error::SiteError;
+use crate::source::data::{Seg, YamlFile, locate};
+use crate::source::pages::{FrontMatterSplit, split_front_matter};
+
+/// How a card read from standard input is named in messages.
+pub const STDIN_NAME: &str = "<stdin>";
+
+/// A model card as read, before any mapping.
+#[derive(Debug, Clone)]
+pub struct Card {
+    /// The card's path as given (or `<stdin>`), and its whole text.
+    pub file: YamlFile,
+    /// The front matter's text and the number of lines before it.
+    pub front: String,
+    pub front_line: usize,
+    /// The front matter's keys and values, in the order written.
+    pub meta: Vec<(String, Yaml)>,
+    /// The Markdown after the front matter.
+    pub body: String,
+    /// The name the card's folder gives the model (`Acme-7B` for
+    /// `acme/Acme-7B/README.md`); `None` for standard input.
+    pub folder_name: Option<String>,
+    /// The Hub repository (`org/name`) when the path tells it: a card in the
+    /// Hugging Face cache (`models--org--name/snapshots/<rev>/README.md`).
+    pub repo: Option<String>,
+}
+
+impl Card {
+    /// The card's name in messages: its path as given.
+    pub fn shown(&self) -> &Path {
+        &self.file.path
+    }
+
+    /// The value under `key` of the front matter.
+    pub fn get(&self, key: &str) -> Option<&Yaml> {
+        self.meta.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    /// The line and column in the card of the value at `path` of the
+    /// front matter.
+    pub fn position(&self, path: &[Seg<'_>]) -> (usize, usize) {
+        let (line, column) = locate(&self.front, path).unwrap_or((1, 1));
+        (line + self.front_line, column)
+    }
+
+    /// An error at the value of `path` in the front matter.
+    pub fn error_at(&self, path: &[Seg<'_>], message: impl Into<String>) -> SiteError {
+        let (line, column) = self.position(path);
+        SiteError::new(message)
+            .at(&self.file.path, line, column)
+            .with_source(self.file.text.clone())
+    }
+}
+
+/// Reads the card at `path`, or the README.md of the folder `path` (`-`
+/// for standard input, whose text the caller passes in `stdin`).
+pub fn read(path: &Path, stdin: Option<&str>) -> Result<Card, SiteError> {
+    let readme;
+    let path = if stdin.is_none() && path.is_dir() {
+        readme = path.join("README.md");
+        readme.as_path()
+    } else {
+        path
+    };
+    let (shown, text, folder_name, repo) = match stdin {
+        Some(text) => (PathBuf::from(STDIN_NAME), text.to_string(), None, None),
+        None => {
+            let bytes = std::fs::read(path).map_err(|e| {
+                let err = SiteError::io("read", path, &e);
+                if e.kind() == std::io::ErrorKind::NotFound {
+                    err.hint("give the path of a model card, such as path/to/model/README.md, or `-` to read one from standard input")
+                } else {
+                    err
+                }
+            })?;
+            let text = String::from_utf8(bytes).map_err(|e| {
+                let (line, column) = position_of_byte(e.as_bytes(), e.utf8_error().valid_up_to());
+                SiteError::new("the card is not UTF-8 text")
+                    .at(path, line, column)
+                    .hint("save the card as UTF-8")
+            })?;
+            let (folder_name, repo) = names_from_path(path);
+            (path.to_path_buf(), text, folder_name, repo)
+        }
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_string();
+    parse(shown, text, folder_name, repo)
+}
+
+fn parse(
+    shown: PathBuf,
+    text: String,
+    folder_name: Option<String>,
+    repo: Option<String>,
+) -> Result<Card, SiteError> {
+    let text: Arc<str> = text.into();
+    let file = YamlFile {
+        path: shown,
+        text: text.clone(),
+    };
+    let (start, end, body_start) = match split_front_matter(&text) {
+        FrontMatterSplit::Found {
+            yaml: (start, end),
+            body_start,
+        } => (start, end, body_start),
+        FrontMatterSplit::None => {
+            return Err(SiteError::new("the card has no front matter")
+                .at(&file.path, 1, 1)
+                .with_source(text.clone())
+                .hint("a model card starts with YAML metadata between two `---` lines:\n---\nlicense: apache-2.0\npipeline_tag: text-generation\n---"));
+        }
+        FrontMatterSplit::Unclosed => {
+            return Err(SiteError::new("the card's front matter is not closed")
+                .at(&file.path, 1, 1)
+                .with_source(text.clone())
+                .hint("end the front matter with a line that holds only `---`"));
+        }
+    };
+    let front = text[start..end].to_string();
+    // serde_yaml_ng reads it first: its messages and hints are the ones every
+    // other YAML file of the site gets.
+    let checked: serde_yaml_ng::Value = file.parse_at(&front, 1, "a model card")?;
+    if !checked.is_mapping() && !checked.is_null() {
+        return Err(
+            SiteError::new("the card's front matter is not a map of keys and values")
+                .at(&file.path, 2, 1)
+                .with_source(text.clone())
+                .hint("write the metadata as `key: value` lines, such as `license: mit`"),
+        );
+    }
+    // yaml-rust2 then gives the values as written (`76.20` stays `76.20`).
+    let docs = YamlLoader::load_from_str(&front).map_err(|e| {
+        SiteError::new(e.info().to_string())
+            .at(&file.path, e.marker().line() + 1, e.marker().col() + 1)
+            .with_source(text.clone())
+            .hint(
+                "this is not valid YAML: check the indentation and quote values that contain `: `",
+            )
+    })?;
+    let meta = match docs.into_iter().next() {
+        Some(Yaml::Hash(hash)) => hash.into_iter().map(|(k, v)| (key_text(&k), v)).collect(),
+        _ => Vec::new(),
+    };
+    Ok(Card {
+        file,
+        front,
+        front_line: 1,
+        meta,
+        body: text[body_start..].to_string(),
+        folder_name,
+        repo,
+    })
+}
+
+/// A mapping key as text (keys are nearly always strings already).
+pub fn key_text(key: &Yaml) -> String {
+    match key {
+        Yaml::String(s) | Yaml::Real(s) => s.clone(),
+        Yaml::Integer(i) => i.to_string(),
+        Yaml::Boolean(b) => b.to_string(),
+        _ => "null".to_string(),
+    }
+}
+
+/// The model name a card's path suggests and, for a card in the Hugging
+/// Face cache, its repository.
+fn names_from_path(path: &Path) -> (Option<String>, Option<String>) {
+    let full = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    for dir in full.ancestors().skip(1) {
+        let Some(name) = dir.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        if let Some(repo) = name.strip_prefix("models--") {
+            let repo = repo.replacen("--", "/", 1);
+            let model = repo.rsplit('/').next().unwrap_or(&repo).to_string();
+            if !model.is_empty() {
+                return (Some(model), Some(repo));
+            }
+        }
+    }
+    let stem = full
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .map(str::to_string);
+    let is_readme = stem
+        .as_deref()
+        .is_some_and(|s| s.eq_ignore_ascii_case("readme") || s.eq_ignore_ascii_case("modelcard"));
+    let folder = if is_readme {
+        full.parent()
+            .and_then(|p| p.file_name())
+            .and_then(|n| n.to_str())
+            .map(str::to_string)
+    } else {
+        stem
+    };
+    (folder, None)
+}
+
+fn position_of_byte(bytes: &[u8], offset: usize) -> (usize, usize) {
+    let before = &bytes[..offset.min(bytes.len())];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let column = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count()
+        + 1;
+    (line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_readme_is_named_by_its_folder_and_other_files_by_their_stem() {
+        assert_eq!(
+            names_from_path(Path::new("cards/Acme-7B/README.md")),
+            (Some("Acme-7B".to_string()), None)
+        );
+        assert_eq!(
+            names_from_path(Path::new("cards/tiny-bert.md")),
+            (Some("tiny-bert".to_string()), None)
+        );
+    }
+
+    #[test]
+    fn a_card_in_the_hub_cache_knows_its_repository() {
+        let path = Path::new(
+            "/home/u/.cache/huggingface/hub/models--acme-ai--Acme-7B/snapshots/0a1b2c/README.md",
+        );
+        assert_eq!(
+            names_from_path(path),
+            (
+                Some("Acme-7B".to_string()),
+                Some("acme-ai/Acme-7B".to_string())
+            )
+        );
+    }
+
+    fn card(text: &str) -> Result<Card, SiteError> {
+        parse(PathBuf::from("c.md"), text.to_string(), None, None)
+    }
+
+    #[test]
+    fn values_keep_the_text_they_were_written_with() {
+        let card = card("---\nvalue: 76.20\nlist: [a, 2]\n---\n# Title\n").expect("a valid card");
+        assert_eq!(card.get("value"), Some(&Yaml::Real("76.20".to_string())));
+        assert_eq!(card.body, "# Title\n");
+    }
+
+    #[test]
+    fn broken_yaml_is_located_in_the_card() {
+        let err = card("---\nlicense: mit\ntags: [a, b\n---\nbody\n").expect_err("broken YAML");
+        let loc = err.location.expect("a location");
+        assert_eq!(loc.file, PathBuf::from("c.md"));
+        assert_eq!(loc.line, 4, "the line after the open list");
+    }
+}

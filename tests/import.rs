@@ -1,0 +1,682 @@
+//! `modelsite import` on the cards of tests/fixtures/cards: what each card
+//! becomes, what is reported, and that the site builds afterwards with the
+//! evaluation table on the model's page.
+
+mod common;
+
+use std::io::Write as _;
+use std::process::{Command, Stdio};
+
+use common::{Run, Site};
+
+/// The path of a fixture card.
+fn card(name: &str) -> String {
+    format!(
+        "{}/tests/fixtures/cards/{name}/README.md",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+/// The base model card, kept where the Hugging Face cache keeps it.
+fn cached_card() -> String {
+    card("hub-cache/models--acme-lab--Acme-7B/snapshots/4f2c9e1d")
+}
+
+fn import(site: &Site, args: &[&str]) -> Run {
+    let mut all = vec!["import"];
+    all.extend_from_slice(args);
+    site.run(&all)
+}
+
+/// Runs `modelsite import <args> -` with `input` on standard input.
+fn import_stdin(site: &Site, args: &[&str], input: &str) -> Run {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_modelsite"))
+        .arg("import")
+        .args(args)
+        .arg("-")
+        .arg("--root")
+        .arg(site.root())
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run modelsite");
+    child
+        .stdin
+        .take()
+        .expect("a piped stdin")
+        .write_all(input.as_bytes())
+        .expect("write the card");
+    let out = child.wait_with_output().expect("wait for modelsite");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn expect_stdout(run: &Run, needle: &str) {
+    assert!(
+        run.stdout.contains(needle),
+        "stdout should contain {needle:?}\n--- stdout\n{}\n--- stderr\n{}",
+        run.stdout,
+        run.stderr
+    );
+}
+
+/// Model `id`'s file, checked to hold every one of `parts`.
+fn model_yaml(site: &Site, id: &str, parts: &[&str]) -> String {
+    let yaml = site.read(&format!("data/models/{id}.yaml"));
+    for part in parts {
+        assert!(yaml.contains(part), "{part:?} missing from\n{yaml}");
+    }
+    yaml
+}
+
+/// Builds the site and returns the HTML of model `id`'s page.
+fn built_page(site: &Site, id: &str) -> String {
+    site.build().expect_code(0);
+    site.read(&format!("public/models/{id}/index.html"))
+}
+
+/// The rows of the page's evaluation table, as (task, dataset, metric,
+/// value) with the cells' text.
+fn evaluation_rows(html: &str) -> Vec<[String; 4]> {
+    let start = html
+        .find("<table class=\"evaluations\">")
+        .unwrap_or_else(|| panic!("the page has no evaluation table:\n{html}"));
+    let table = &html[start..start + html[start..].find("</table>").expect("a closed table")];
+    let body = &table[table.find("<tbody>").expect("a table body")..];
+    body.split("<tr>")
+        .skip(1)
+        .map(|row| {
+            let cells: Vec<String> = row
+                .split("<td")
+                .skip(1)
+                .map(|cell| {
+                    let text = &cell[cell.find('>').expect("a cell") + 1..];
+                    text[..text.find("</td>").expect("a closed cell")].to_string()
+                })
+                .collect();
+            [
+                cells[0].clone(),
+                cells[1].clone(),
+                cells[2].clone(),
+                cells[3].clone(),
+            ]
+        })
+        .collect()
+}
+
+fn row(task: &str, dataset: &str, metric: &str, value: &str) -> [String; 4] {
+    [task, dataset, metric, value].map(str::to_string)
+}
+
+#[test]
+fn minimal_card_builds_with_a_guessed_creator_and_category() {
+    let site = Site::new();
+    let creators_before = site.read("data/creators.yaml");
+    let run = import(&site, &[&card("Tiny-Tagger")]);
+    run.expect_code(0);
+    expect_stdout(&run, "as `tiny-tagger`");
+    expect_stdout(
+        &run,
+        "guessed: category `other`, as the card has no pipeline_tag",
+    );
+    expect_stdout(&run, "guessed: creator `unknown`");
+    expect_stdout(
+        &run,
+        "creator `unknown` is new: added to data/creators.yaml as a stub",
+    );
+
+    model_yaml(
+        &site,
+        "tiny-tagger",
+        &["name: Tiny Tagger\ncreator: unknown\ncategory: other\nlicense: mit\n"],
+    );
+    assert_eq!(
+        site.read("site/models/tiny-tagger.md"),
+        "Tiny Tagger labels the parts of speech in short English sentences.\n",
+        "the body is the prose, without its title heading"
+    );
+    assert!(
+        site.read("data/creators.yaml")
+            .starts_with(&creators_before)
+    );
+
+    let html = built_page(&site, "tiny-tagger");
+    assert!(html.contains("<h1>Tiny Tagger</h1>"));
+    assert!(html.contains("labels the parts of speech"));
+    assert!(
+        !html.contains("class=\"evaluations\""),
+        "a card without model-index has no evaluation table"
+    );
+}
+
+#[test]
+fn full_card_maps_every_field_and_shows_the_evaluation_table() {
+    let site = Site::new();
+    let run = import(&site, &[&card("full")]);
+    run.expect_code(0);
+    expect_stdout(&run, "as `acme-chat-7b`");
+    expect_stdout(
+        &run,
+        "id `acme-chat-7b` from the model-index name `acme-lab/Acme-Chat-7B`",
+    );
+    expect_stdout(
+        &run,
+        "kept under extra, as the schema has no field for them: metrics, widget, co2_eq_emissions",
+    );
+    expect_stdout(
+        &run,
+        "`revision` has no column; `verifyToken` has no column",
+    );
+    expect_stdout(
+        &run,
+        "guessed: category `generative` from pipeline_tag `text-generation`",
+    );
+    expect_stdout(
+        &run,
+        "guessed: creator `acme-lab` from the repository `acme-lab/Acme-Chat-7B`",
+    );
+
+    let yaml = model_yaml(
+        &site,
+        "acme-chat-7b",
+        &[
+            "name: Acme Chat 7B\n",
+            "creator: acme-lab\n",
+            "category: generative\n",
+            "tasks: [text-generation]\n",
+            "license: apache-2.0\n",
+            "base_model: acme-lab/Acme-7B\n",
+            "libraries: [transformers]\n",
+            "  - source: huggingface\n    url: https://huggingface.co/acme-lab/Acme-Chat-7B\n",
+            "language: [en, fr]\n",
+            "datasets: [acme-lab/dialogues, wikipedia]\n",
+            "base_model_relation: finetune\n",
+            "tags: [chat, arxiv:2401.00001]\n",
+            "extra:\n  metrics: [accuracy, rouge]\n",
+            "      example_title: Greeting\n",
+            "    emissions: 1200\n",
+            "              verifyToken: eyJhbGciOiJFZERTQSJ9.test\n",
+        ],
+    );
+    let order: Vec<usize> = [
+        "name:",
+        "creator:",
+        "tasks:",
+        "license:",
+        "evaluations:",
+        "language:",
+        "tags:",
+        "extra:",
+    ]
+    .iter()
+    .map(|k| {
+        yaml.find(&format!("\n{k}"))
+            .unwrap_or_else(|| panic!("{k} missing"))
+    })
+    .collect();
+    assert!(
+        order.windows(2).all(|w| w[0] < w[1]),
+        "keys follow the schema's order:\n{yaml}"
+    );
+
+    let html = built_page(&site, "acme-chat-7b");
+    assert_eq!(
+        evaluation_rows(&html),
+        vec![
+            row(
+                "Text Generation",
+                "MMLU (all, test)",
+                "accuracy (5-shot)",
+                "61.40"
+            ),
+            row(
+                "Text Generation",
+                "MMLU (all, test)",
+                "normalized accuracy",
+                "64.2"
+            ),
+            row("Question answering", "SQuAD v2 (validation)", "f1", "81.5"),
+            row(
+                "Question answering",
+                "SQuAD v2 (validation)",
+                "exact_match",
+                "78"
+            ),
+            row(
+                "Summarization",
+                "CNN / DailyMail (3.0.0, test)",
+                "ROUGE-L",
+                "40.1 ± 0.3"
+            ),
+        ]
+    );
+    assert!(html.contains("<a href=\"https://leaderboard.models.test/acme\">source</a>"));
+    assert!(
+        html.contains("<a href=\"https://huggingface.co/acme-lab/Acme-7B\">acme-lab/Acme-7B</a>")
+    );
+    assert!(
+        html.contains("href=\"https://huggingface.co/acme-lab/Acme-Chat-7B/blob/main/LICENSE\""),
+        "a link to a file of the repository points at the Hub"
+    );
+    assert!(html.contains(
+        "src=\"https://huggingface.co/acme-lab/Acme-Chat-7B/resolve/main/assets/training.png\""
+    ));
+    assert!(html.contains(
+        "src=\"https://huggingface.co/acme-lab/Acme-Chat-7B/resolve/main/assets/scores.png\""
+    ));
+    assert!(
+        !html.contains("Model Card for"),
+        "the card's title is the page's name, not a second heading"
+    );
+}
+
+#[test]
+fn license_other_keeps_its_name_and_link() {
+    let site = Site::new();
+    import(&site, &[&card("license-other")]).expect_code(0);
+    model_yaml(
+        &site,
+        "acme-bert",
+        &[
+            "license: other\nlicense_name: acme-research-license\nlicense_link: https://acme.models.test/research-license\n",
+        ],
+    );
+    let html = built_page(&site, "acme-bert");
+    assert!(html.contains(
+        "<a href=\"https://acme.models.test/research-license\">acme-research-license</a>"
+    ));
+    assert_eq!(
+        evaluation_rows(&html),
+        vec![row("Fill mask", "WikiText-103", "perplexity", "4.2")]
+    );
+}
+
+#[test]
+fn base_model_list_is_a_merge() {
+    let site = Site::new();
+    let run = import(&site, &[&card("merge")]);
+    run.expect_code(0);
+    expect_stdout(
+        &run,
+        "guessed: base_model_relation `merge`, as the card lists 2 base models",
+    );
+    model_yaml(
+        &site,
+        "acme-zeta-merge",
+        &[
+            "base_model: [acme-lab/Acme-7B, zeta-ai/Zeta-7B]\n",
+            "base_model_relation: merge\n",
+        ],
+    );
+    let html = built_page(&site, "acme-zeta-merge");
+    assert!(html.contains("<dt>Merge of</dt>"));
+    assert!(html.contains("href=\"https://huggingface.co/zeta-ai/Zeta-7B\""));
+    assert_eq!(
+        evaluation_rows(&html),
+        vec![row(
+            "Text generation",
+            "AI2 Reasoning Challenge (25-Shot) (ARC-Challenge, test)",
+            "normalized accuracy",
+            "58.9"
+        )]
+    );
+}
+
+#[test]
+fn legacy_text2text_generation_becomes_text_generation() {
+    let site = Site::new();
+    let run = import(&site, &[&card("legacy-t5")]);
+    run.expect_code(0);
+    expect_stdout(
+        &run,
+        "pipeline_tag `text2text-generation` is no longer a Hugging Face task: the model's task is `text-generation`",
+    );
+    model_yaml(
+        &site,
+        "legacy-t5-small",
+        &["tasks: [text-generation]\n", "language: [en, de, fr]\n"],
+    );
+    let html = built_page(&site, "legacy-t5-small");
+    assert_eq!(
+        evaluation_rows(&html),
+        vec![row(
+            "Translation",
+            "WMT14 English-German (de-en, test)",
+            "BLEU",
+            "26.7"
+        )]
+    );
+    let build = site.build();
+    build.expect_code(0);
+    assert!(
+        !build.stderr.contains("text2text"),
+        "no warning about the legacy task:\n{}",
+        build.stderr
+    );
+    assert!(
+        site.read("public/tasks/text-generation/index.html")
+            .contains("Legacy-T5-Small")
+    );
+}
+
+#[test]
+fn unknown_keys_are_kept_under_extra_and_reported() {
+    let site = Site::new();
+    let run = import(&site, &[&card("unknown-keys")]);
+    run.expect_code(0);
+    expect_stdout(
+        &run,
+        "kept under extra, as the schema has no field for them: thumbnail, inference, favourite_colour, training_setup, extra_gated_prompt, extra_gated_fields",
+    );
+    expect_stdout(
+        &run,
+        "pipeline_tag `conversational` is not a Hugging Face task; kept under extra",
+    );
+    expect_stdout(
+        &run,
+        "guessed: access `gated`, as the card has `extra_gated_prompt`",
+    );
+    model_yaml(
+        &site,
+        "odd-keys-model",
+        &[
+            "access: gated\n",
+            "extra:\n  pipeline_tag: conversational\n",
+            "  inference: false\n",
+            "  favourite_colour: teal\n",
+            "  training_setup:\n    gpus: 8\n    precision: bf16\n    steps: [1000, 2000]\n",
+            "  extra_gated_prompt: You agree to use this model for research only.\n",
+            "    I agree to the terms: checkbox\n",
+        ],
+    );
+    let html = built_page(&site, "odd-keys-model");
+    assert_eq!(
+        evaluation_rows(&html),
+        vec![row("Text classification", "IMDB", "accuracy", "0.93")]
+    );
+}
+
+#[test]
+fn broken_yaml_is_reported_with_file_and_line_and_the_other_cards_still_import() {
+    let site = Site::new();
+    let run = import(&site, &[&card("broken-yaml"), &card("license-other")]);
+    run.expect_code(1)
+        .expect_stderr("broken-yaml/README.md:5:9: did not find expected ',' or ']', while parsing a flow sequence")
+        .expect_stderr("tags: [broken, list")
+        .expect_stderr("error: 1 of 2 cards were not imported");
+    expect_stdout(&run, "as `acme-bert`");
+    assert!(!site.exists("data/models/broken-yaml.yaml"));
+    built_page(&site, "acme-bert");
+}
+
+#[test]
+fn card_without_front_matter_is_reported_and_nothing_is_written() {
+    let site = Site::new();
+    let run = import(&site, &[&card("no-front-matter")]);
+    run.expect_code(1)
+        .expect_stderr("no-front-matter/README.md:1:1: the card has no front matter")
+        .expect_stderr("a model card starts with YAML metadata between two `---` lines");
+    assert!(!site.exists("data/models/no-front-matter.yaml"));
+    assert!(!site.exists("site/models/no-front-matter.md"));
+    site.build().expect_code(0);
+}
+
+#[test]
+fn two_cards_with_the_same_id_import_the_first_only() {
+    let site = Site::new();
+    let run = import(&site, &[&card("twin-a"), &card("twin-b")]);
+    run.expect_code(1)
+        .expect_stderr("twin-b/README.md:5:9: this card maps to the model id `twin-model`, like ")
+        .expect_stderr("twin-a/README.md before it; it was not imported")
+        .expect_stderr("import it on its own with --id");
+    // The first card wins.
+    model_yaml(&site, "twin-model", &["license: mit\n"]);
+    let html = built_page(&site, "twin-model");
+    assert_eq!(
+        evaluation_rows(&html),
+        vec![row(
+            "Sentence similarity",
+            "STS Benchmark",
+            "cos_sim_spearman",
+            "82.1"
+        )]
+    );
+}
+
+#[test]
+fn an_existing_model_is_replaced_only_with_force() {
+    let site = Site::new();
+    let before = site.read("data/models/bert-base-uncased.yaml");
+    let prose_before = site.read("site/models/bert-base-uncased.md");
+    let run = import(
+        &site,
+        &[&card("license-other"), "--id", "bert-base-uncased"],
+    );
+    run.expect_code(1)
+        .expect_stderr("the site already has a model `bert-base-uncased` (data/models/bert-base-uncased.yaml, site/models/bert-base-uncased.md)")
+        .expect_stderr("pass --force to replace it");
+    assert_eq!(site.read("data/models/bert-base-uncased.yaml"), before);
+    assert_eq!(site.read("site/models/bert-base-uncased.md"), prose_before);
+
+    import(
+        &site,
+        &[
+            &card("license-other"),
+            "--id",
+            "bert-base-uncased",
+            "--force",
+        ],
+    )
+    .expect_code(0);
+    assert!(
+        site.read("data/models/bert-base-uncased.yaml")
+            .contains("license_name: acme-research-license")
+    );
+    let html = built_page(&site, "bert-base-uncased");
+    assert!(html.contains("an encoder released under a research licence"));
+    assert_eq!(
+        evaluation_rows(&html),
+        vec![row("Fill mask", "WikiText-103", "perplexity", "4.2")]
+    );
+
+    // A card without prose replaces the old prose with none.
+    let run = import_stdin(
+        &site,
+        &["--id", "bert-base-uncased", "--force"],
+        "---\nlicense: mit\npipeline_tag: fill-mask\n---\n",
+    );
+    run.expect_code(0);
+    expect_stdout(
+        &run,
+        "removed site/models/bert-base-uncased.md, as the card has no prose",
+    );
+    assert!(!site.exists("site/models/bert-base-uncased.md"));
+    let html = built_page(&site, "bert-base-uncased");
+    assert!(!html.contains("research licence"));
+}
+
+#[test]
+fn a_base_model_and_its_fine_tune_imported_together_link_to_each_other() {
+    let site = Site::new();
+    let run = import(&site, &[&card("full"), &cached_card()]);
+    run.expect_code(0);
+    expect_stdout(&run, "as `acme-7b`");
+    expect_stdout(
+        &run,
+        "base_model `acme-lab/Acme-7B` is `acme-7b` of this catalog",
+    );
+    expect_stdout(
+        &run,
+        "license_link `LICENSE` is a file of the model's repository: linked to https://huggingface.co/acme-lab/Acme-7B/blob/main/LICENSE",
+    );
+    assert!(
+        site.read("data/models/acme-chat-7b.yaml")
+            .contains("base_model: acme-7b\n")
+    );
+    let creators = site.read("data/creators.yaml");
+    assert_eq!(
+        creators.matches("\nacme-lab:\n").count(),
+        1,
+        "one stub for both cards:\n{creators}"
+    );
+
+    // A folder stands for the README.md in it.
+    let folder = cached_card().trim_end_matches("/README.md").to_string();
+    import(&site, &[&folder, "--force"]).expect_code(0);
+    let base = built_page(&site, "acme-7b");
+    assert!(base.contains("<dt>Models built on it</dt>"));
+    assert!(base.contains("models/acme-chat-7b/\">Acme Chat 7B</a>"));
+    assert!(base.contains("<a href=\"https://huggingface.co/acme-lab/Acme-7B/blob/main/LICENSE\">acme-community-license</a>"));
+    assert_eq!(
+        evaluation_rows(&base),
+        vec![row(
+            "Text generation",
+            "HellaSwag (10-Shot) (validation)",
+            "normalized accuracy",
+            "79.3"
+        )]
+    );
+    let chat = site.read("public/models/acme-chat-7b/index.html");
+    assert!(chat.contains("models/acme-7b/\">Acme 7B</a>"));
+}
+
+#[test]
+fn stubs_are_appended_without_touching_the_users_text() {
+    let site = Site::new();
+    let creators = "# Who makes the models.\n\ngoogle:   # a company\n  name: Google\n  kind: company\n\nmeta:\n  name: Meta AI\n  kind: lab";
+    site.write("data/creators.yaml", creators);
+    let libraries = site.read("data/libraries.yaml");
+    import(&site, &[&card("full"), "--category", "generative"]).expect_code(0);
+    let after = site.read("data/creators.yaml");
+    assert!(after.starts_with(creators), "{after}");
+    assert!(
+        after.ends_with("\nacme-lab:\n  name: acme-lab\n"),
+        "{after}"
+    );
+    assert!(
+        after.contains("# Added by `modelsite import` for "),
+        "{after}"
+    );
+    assert_eq!(
+        site.read("data/libraries.yaml"),
+        libraries,
+        "transformers was known already"
+    );
+    let html = built_page(&site, "acme-chat-7b");
+    assert!(html.contains(">acme-lab</a>"));
+}
+
+#[test]
+fn flags_choose_the_creator_and_category() {
+    let site = Site::new();
+    let categories = site.read("data/categories.yaml");
+    let run = import(
+        &site,
+        &[
+            &card("Tiny-Tagger"),
+            "--creator",
+            "meta",
+            "--category",
+            "classification",
+        ],
+    );
+    run.expect_code(0);
+    assert!(!run.stdout.contains("guessed"), "{}", run.stdout);
+    model_yaml(
+        &site,
+        "tiny-tagger",
+        &["creator: meta\ncategory: classification\n"],
+    );
+    assert_eq!(site.read("data/categories.yaml"), categories);
+    site.build().expect_code(0);
+    assert!(
+        site.read("public/creators/meta/index.html")
+            .contains("Tiny Tagger")
+    );
+}
+
+#[test]
+fn a_card_from_standard_input_needs_an_id_or_a_model_index_name() {
+    let site = Site::new();
+    let text = std::fs::read_to_string(card("Tiny-Tagger")).expect("read the card");
+    import_stdin(&site, &[], &text)
+        .expect_code(1)
+        .expect_stderr("<stdin>:1:1: cannot tell which id to give this model")
+        .expect_stderr("pass --id");
+
+    let run = import_stdin(&site, &["--id", "tagger"], &text);
+    run.expect_code(0);
+    expect_stdout(&run, "imported <stdin> as `tagger`");
+    assert!(
+        site.read("data/models/tagger.yaml")
+            .starts_with("# Imported from standard input by `modelsite import`.\n")
+    );
+
+    let named = std::fs::read_to_string(card("license-other")).expect("read the card");
+    import_stdin(&site, &[], &named).expect_code(0);
+    assert!(site.exists("data/models/acme-bert.yaml"));
+    site.build().expect_code(0);
+}
+
+#[test]
+fn usage_mistakes_exit_with_2_and_write_nothing() {
+    let site = Site::new();
+    import(&site, &[&card("Tiny-Tagger"), &card("merge"), "--id", "x"])
+        .expect_code(2)
+        .expect_stderr("--id names one model, so it takes one card, not 2");
+    import(&site, &[&card("Tiny-Tagger"), "--id", "Tiny Tagger"])
+        .expect_code(2)
+        .expect_stderr("`Tiny Tagger` is not a valid model id")
+        .expect_stderr("try `tiny-tagger`");
+    import(&site, &[&card("Tiny-Tagger"), "--creator", "Meta AI"])
+        .expect_code(2)
+        .expect_stderr(
+            "--creator `Meta AI` is neither a creator of data/creators.yaml nor a valid id",
+        );
+    import(&site, &[]).expect_code(2);
+    assert!(!site.exists("data/models/tiny-tagger.yaml"));
+    assert!(!site.exists("data/models/x.yaml"));
+}
+
+#[test]
+fn relative_links_of_a_card_outside_the_hub_cache_become_text() {
+    let site = Site::new();
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let path = dir.path().join("Local-Model/README.md");
+    std::fs::create_dir_all(path.parent().expect("a parent")).expect("create folder");
+    std::fs::write(
+        &path,
+        "---\npipeline_tag: fill-mask\n---\n\nSee [the config](config.json), ![a plot](plot.png), \
+         [the hub page](/google-bert/bert-base-uncased), [usage](#usage) and [gone](#missing).\n\n\
+         ## Usage\n\nCall {{ models() }} from Python.\n",
+    )
+    .expect("write the card");
+    let run = import(&site, &[path.to_str().expect("a UTF-8 path")]);
+    run.expect_code(0);
+    expect_stdout(
+        &run,
+        "kept only the text of links that would lead nowhere on the model's page (the card's Hub repository is not known",
+    );
+    let html = built_page(&site, "local-model");
+    assert!(html.contains("See the config, a plot, <a href=\"https://huggingface.co/google-bert/bert-base-uncased\">the hub page</a>, <a href=\"#usage\">usage</a> and gone."), "{html}");
+    assert!(
+        html.contains("Call {\u{200b}{ models() }} from Python."),
+        "{html}"
+    );
+}
+
+#[test]
+fn help_lists_the_import_command() {
+    let out = Command::new(env!("CARGO_BIN_EXE_modelsite"))
+        .arg("--help")
+        .output()
+        .expect("run modelsite");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("import"), "{text}");
+    assert!(text.contains("Hugging Face model cards"), "{text}");
+}
