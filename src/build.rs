@@ -251,8 +251,10 @@ fn build_into(
     }
     let models_json = output::ModelsJson::new(&catalog.config, &rendering.models);
     models_json.write(&staging.dir)?;
-    files.insert(output::MODELS_JSON.to_string(), models_json.hash());
+    // Its entry holds what it was made from rather than a hash of its
+    // bytes: rebuilds compare that.
     state.output.models_json = models_json.fingerprint();
+    files.insert(output::MODELS_JSON.to_string(), state.output.models_json);
     site_files.push((output::MODELS_JSON.to_string(), Vec::new()));
     timings.lap("site files");
     let other: Vec<&str> = static_files

@@ -11,24 +11,30 @@ use std::sync::Arc;
 
 use crate::config::Config;
 use crate::error::{Errors, SiteError, did_you_mean};
-use crate::source::data::{Category, Creator, Library, ModelData, Seg, Source, YamlFile};
+use crate::source::data::{Category, Creator, Library, Seg, Source, YamlFile};
 use crate::source::pages::{PageSource, url_path};
 use crate::source::{IdMap, MapFile, ModelSource, PAGES_DIR, SiteSource, is_valid_id};
 
-/// A model with everything it refers to checked.
+/// A model with everything it refers to checked. Its file, id, data and
+/// URL path (`models/<id>/`) are those of its [`ModelSource`], reached
+/// through `Deref`.
 #[derive(Debug, Clone)]
 pub struct Model {
-    pub id: String,
-    pub file: YamlFile,
-    pub data: Arc<ModelData>,
+    pub source: Arc<ModelSource>,
     /// `site/models/<id>.md`, if there is one.
     pub prose: Option<Arc<PageSource>>,
-    /// `models/<id>/`
-    pub path: String,
     /// Catalog models whose `base_model` names this one.
     pub derived: Vec<usize>,
     /// Catalog models whose `new_version` is this one.
     pub superseded: Vec<usize>,
+}
+
+impl std::ops::Deref for Model {
+    type Target = ModelSource;
+
+    fn deref(&self) -> &ModelSource {
+        &self.source
+    }
 }
 
 /// A Markdown page and where it is published.
@@ -120,7 +126,7 @@ pub fn resolve(config: &Config, mut source: SiteSource) -> Result<Catalog, Error
         .filter(|m| m.data.draft && !drafts)
         .map(|m| m.id.clone())
         .collect();
-    let mut models: Vec<ModelSource> = std::mem::take(&mut source.models)
+    let mut models: Vec<Arc<ModelSource>> = std::mem::take(&mut source.models)
         .into_iter()
         .filter(|m| !draft_ids.contains(&m.id))
         .collect();
@@ -169,10 +175,7 @@ pub fn resolve(config: &Config, mut source: SiteSource) -> Result<Catalog, Error
         .zip(derived.into_iter().zip(superseded))
         .map(|(m, (derived, superseded))| Model {
             prose: prose.swap_remove(&m.id),
-            path: format!("models/{}/", m.id),
-            id: m.id,
-            file: m.file,
-            data: m.data,
+            source: m,
             derived,
             superseded,
         })

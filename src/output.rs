@@ -332,15 +332,6 @@ impl<'a> ModelsJson<'a> {
             .chain(std::iter::once(self.tail.as_str()))
     }
 
-    /// The hash of the file's bytes.
-    pub fn hash(&self) -> u64 {
-        let mut h = xxhash_rust::xxh3::Xxh3::new();
-        for piece in self.pieces() {
-            h.update(piece.as_bytes());
-        }
-        h.digest()
-    }
-
     /// Writes the file into `dir`.
     pub fn write(&self, dir: &Path) -> Result<(), SiteError> {
         use std::io::Write;

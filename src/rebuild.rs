@@ -149,11 +149,16 @@ impl Session {
             });
         }
         timings.lap("read changed files");
-        let catalog = self.resolve(false)?;
+        let mut catalog = self.resolve(false)?;
         timings.lap("resolve");
-        let mut rebuilt = self.apply(&catalog, static_changed, &mut timings)?;
+        let result = self.apply(&catalog, static_changed, &mut timings);
+        let warnings = std::mem::take(&mut catalog.warnings);
+        // Freeing a large catalog takes milliseconds that the browser need
+        // not wait for.
+        std::thread::spawn(move || drop(catalog));
+        let mut rebuilt = result?;
         rebuilt.elapsed = started.elapsed();
-        rebuilt.warnings = catalog.warnings;
+        rebuilt.warnings = warnings;
         rebuilt.timings = timings.laps;
         Ok(rebuilt)
     }
@@ -350,12 +355,10 @@ impl Session {
             }
         }
         if models_json_fp != state.models_json {
-            let hash = models_json.hash();
-            if state.files.get(output::MODELS_JSON) != Some(&hash) {
-                models_json.write(&out_dir)?;
-                written += 1;
-                new_hashes.push((output::MODELS_JSON.to_string(), hash));
-            }
+            // Other model values make other bytes: no need to hash them.
+            models_json.write(&out_dir)?;
+            written += 1;
+            new_hashes.push((output::MODELS_JSON.to_string(), models_json_fp));
         }
         for name in &removed {
             output::remove_output_file(&out_dir, name)?;

@@ -71,6 +71,9 @@ pub struct MarkdownEntry {
     pub(crate) env: u64,
     /// Every `@/` link it resolved, and to what.
     pub(crate) links: Vec<(String, Resolved)>,
+    /// The set of pages and models links could name at the time: while it
+    /// is the same, every link resolves as it did.
+    pub(crate) link_targets: u64,
     /// When it used shortcodes: the fingerprint of every model and of the
     /// site-wide template values at the time.
     pub(crate) shortcodes: Option<u64>,

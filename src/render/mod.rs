@@ -206,6 +206,9 @@ struct Renderer<'a> {
     markdown_env: u64,
     /// What a shortcode's output depends on: `base` and every model.
     shortcode_fp: u64,
+    /// Fingerprint of every model id and page file `@/` links can name
+    /// (with `markdown_env`, what a link resolves to depends on nothing else).
+    link_targets: u64,
     models: Vec<Arc<ModelEntry>>,
     fresh_models: Vec<usize>,
     fresh_markdown: Mutex<Vec<(PathBuf, Arc<MarkdownEntry>)>>,
@@ -254,7 +257,7 @@ impl<'a> Renderer<'a> {
         }
         let shortcode_fp = shortcode_fp.finish();
 
-        let pages_by_file = catalog
+        let pages_by_file: HashMap<String, usize> = catalog
             .pages
             .iter()
             .enumerate()
@@ -269,6 +272,22 @@ impl<'a> Renderer<'a> {
                 (rel, i)
             })
             .collect();
+        let link_targets = {
+            // Order-independent: the same ids in another order are the
+            // same targets.
+            let mut sum = 0u64;
+            for id in catalog.by_id.keys() {
+                sum = sum.wrapping_add(hash_bytes(id.as_bytes()));
+            }
+            let mut pages: Vec<(&String, &str)> = pages_by_file
+                .iter()
+                .map(|(rel, &i)| (rel, catalog.pages[i].path.as_str()))
+                .collect();
+            pages.sort();
+            let mut fp = Fingerprint::new();
+            fp.u64(sum).u64(catalog.by_id.len() as u64).json(&pages);
+            fp.finish()
+        };
         Ok(Renderer {
             catalog,
             templates,
@@ -277,6 +296,7 @@ impl<'a> Renderer<'a> {
             base_fp,
             markdown_env,
             shortcode_fp,
+            link_targets,
             models,
             fresh_models,
             fresh_markdown: Mutex::new(Vec::new()),
@@ -578,6 +598,7 @@ impl<'a> Renderer<'a> {
             text: source.text.clone(),
             env: self.markdown_env,
             links: links.into_inner().unwrap_or_default(),
+            link_targets: self.link_targets,
             shortcodes: used_shortcodes.into_inner().then_some(self.shortcode_fp),
             result,
             hash,
@@ -594,10 +615,11 @@ impl<'a> Renderer<'a> {
         (Arc::ptr_eq(&entry.text, &source.text) || *entry.text == *source.text)
             && entry.env == self.markdown_env
             && entry.shortcodes.is_none_or(|fp| fp == self.shortcode_fp)
-            && entry
-                .links
-                .iter()
-                .all(|(target, was)| self.resolve_link(target) == *was)
+            && (entry.link_targets == self.link_targets
+                || entry
+                    .links
+                    .iter()
+                    .all(|(target, was)| self.resolve_link(target) == *was))
     }
 
     fn checks(&self, source: &PageSource, rendered: &Rendered) -> Vec<FragmentCheck> {

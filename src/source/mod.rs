@@ -39,7 +39,9 @@ pub struct ModelSource {
     /// Shared, so that copying the site's sources for a rebuild is cheap.
     pub data: Arc<ModelData>,
     /// The name in lower case, by which the catalog is sorted.
-    pub sort_key: Arc<str>,
+    pub sort_key: String,
+    /// URL path of the model's page, `models/<id>/`.
+    pub path: String,
 }
 
 /// A map file (`data/creators.yaml`, ...), parsed. `file` is `None` when
@@ -62,7 +64,9 @@ impl<T> Default for MapFile<T> {
 /// Everything read from the site folder.
 #[derive(Debug, Clone)]
 pub struct SiteSource {
-    pub models: Vec<ModelSource>,
+    /// Shared with the files they were read from, so that a rebuild's copy
+    /// of the sources costs a pointer per model.
+    pub models: Vec<Arc<ModelSource>>,
     pub creators: MapFile<Creator>,
     pub categories: MapFile<Category>,
     pub sources: MapFile<Source>,
@@ -142,7 +146,7 @@ fn kind_of(rel: &Path) -> Option<Kind> {
 /// One input file, parsed, with the errors that stopped it.
 #[derive(Debug, Clone)]
 enum Input {
-    Model(Result<ModelSource, SiteError>),
+    Model(Result<Arc<ModelSource>, SiteError>),
     Creators(MapFile<Creator>, Option<SiteError>),
     Categories(MapFile<Category>, Option<SiteError>),
     Sources(MapFile<Source>, Option<SiteError>),
@@ -238,7 +242,7 @@ impl SourceFiles {
     /// The site's sources, or every error of every file.
     pub fn assemble(&self) -> Result<SiteSource, Errors> {
         let mut errors = Errors::default();
-        let mut models: Vec<ModelSource> = Vec::new();
+        let mut models: Vec<Arc<ModelSource>> = Vec::new();
         let mut seen: HashMap<&str, &Path> = HashMap::default();
         let mut pages = Vec::new();
         let mut model_prose = IdMap::default();
@@ -382,7 +386,7 @@ fn yaml_files(dir: &Path) -> Vec<PathBuf> {
 
 fn read_input(root: &Path, rel: &Path, kind: Kind) -> Input {
     match kind {
-        Kind::Model => Input::Model(read_model(root, rel)),
+        Kind::Model => Input::Model(read_model(root, rel).map(Arc::new)),
         Kind::Schema => match stem_of(rel).as_str() {
             "creators" => {
                 let (m, e) = read_map(root, rel, "a creator");
@@ -447,9 +451,10 @@ fn read_model(root: &Path, rel: &Path) -> Result<ModelSource, SiteError> {
     }
     let data: ModelData = file.parse("a model")?;
     Ok(ModelSource {
+        path: format!("models/{id}/"),
         id,
         file,
-        sort_key: data.name.to_lowercase().into(),
+        sort_key: data.name.to_lowercase(),
         data: Arc::new(data),
     })
 }
