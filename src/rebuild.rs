@@ -55,14 +55,14 @@ pub struct Rebuilt {
 }
 
 impl Session {
-    /// Reads the configuration and every source file; builds nothing yet.
+    /// Reads the configuration; reads and builds nothing else yet.
     pub fn new(options: &BuildOptions) -> Result<Session, Errors> {
         let config = Config::load(&options.root, &options.overrides)?;
         let root_abs = options
             .root
             .canonicalize()
             .unwrap_or_else(|_| options.root.clone());
-        let sources = SourceFiles::scan(&config.root);
+        let sources = SourceFiles::empty(&config.root);
         Ok(Session {
             options: options.clone(),
             root_abs,
@@ -74,7 +74,8 @@ impl Session {
         })
     }
 
-    /// Builds everything into a fresh folder and swaps it in.
+    /// Reads every file and builds everything into a fresh folder, then
+    /// swaps it in.
     pub fn build_all(&mut self) -> Result<BuildReport, Errors> {
         let started = Instant::now();
         let mut timings = Timings::new();
@@ -125,7 +126,6 @@ impl Session {
         }
         if config_changed {
             self.config = Config::load(&self.options.root, &self.options.overrides)?;
-            self.sources = SourceFiles::scan(&self.config.root);
             self.templates = None;
             self.output = None;
         } else {

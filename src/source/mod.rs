@@ -169,12 +169,17 @@ pub struct SourceFiles {
 }
 
 impl SourceFiles {
-    /// Lists and reads every input file under `root`.
-    pub fn scan(root: &Path) -> SourceFiles {
-        let mut files = SourceFiles {
+    /// No files yet.
+    pub fn empty(root: &Path) -> SourceFiles {
+        SourceFiles {
             root: root.to_path_buf(),
             files: BTreeMap::new(),
-        };
+        }
+    }
+
+    /// Lists and reads every input file under `root`.
+    pub fn scan(root: &Path) -> SourceFiles {
+        let mut files = SourceFiles::empty(root);
         let listed = list_inputs(root);
         files.read(listed);
         files
