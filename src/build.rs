@@ -15,6 +15,7 @@ use crate::links::external::{self, LinkReport};
 use crate::links::internal::{self, PageLinks};
 use crate::output::{self, Staging};
 use crate::render::{self, Document, Templates};
+use crate::search;
 use crate::source;
 
 /// What to build and how.
@@ -182,8 +183,19 @@ fn build_into(
         Ok(internal::extract(&doc.file, &doc.html, doc.origin))
     };
     timings.lap("static files");
-    let (links, fragment_checks) = render::render_site(catalog, templates, &emit)?;
+    // The search index is built beside the pages: most of its work is one
+    // thread's, so it overlaps with the parallel rendering.
+    let (rendered, (search_files, search_took)) = rayon::join(
+        || render::render_site(catalog, templates, &emit),
+        || {
+            let started = Instant::now();
+            (search::write(catalog, staging), started.elapsed())
+        },
+    );
+    let (links, fragment_checks) = rendered?;
+    let search_files = search_files?;
     timings.lap("render and write pages");
+    timings.note("  of which search index", search_took);
     let html_files: Vec<String> = links
         .iter()
         .filter(|l| {
@@ -195,6 +207,7 @@ fn build_into(
     timings.lap("site files");
     let mut other_files = static_files;
     other_files.extend(site_files);
+    other_files.extend(search_files);
     internal::check(
         &links,
         &other_files,
@@ -224,5 +237,10 @@ impl Timings {
         let now = Instant::now();
         self.laps.push((stage, now - self.last));
         self.last = now;
+    }
+
+    /// Records the time of work that ran alongside the current lap.
+    fn note(&mut self, what: &'static str, took: Duration) {
+        self.laps.push((what, took));
     }
 }

@@ -1,7 +1,8 @@
 //! modelsite: a static site generator for documentation about AI models.
 //!
 //! The pipeline runs one way: [`config`] -> [`source`] -> [`catalog`] ->
-//! [`render`] (with [`markdown`]) -> [`output`] -> [`links`]. [`build`]
+//! [`render`] (with [`markdown`]) -> [`output`] (and [`search`], the
+//! index the browser searches, built beside the pages) -> [`links`]. [`build`]
 //! wires the stages together; [`serve`] runs it again on every change; the
 //! binary only parses flags and calls them.
 
@@ -15,5 +16,6 @@ pub mod links;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod search;
 pub mod serve;
 pub mod source;

@@ -22,8 +22,8 @@ use crate::markdown::{self, FragmentLink, MarkdownEnv, Problem, Rendered, Shortc
 use crate::source::PAGES_DIR;
 use crate::source::pages::PageSource;
 use context::{
-    filterable_fields, matches_filters, model_value, newest_first, page_summary, page_value,
-    row_value, rows_for, taxonomy_value, term_value, with_prose,
+    filterable_fields, finder_facets, matches_filters, model_json_ld, model_value, newest_first,
+    page_summary, page_value, row_value, rows_for, taxonomy_value, term_value, with_prose,
 };
 pub use templates::Templates;
 
@@ -103,6 +103,8 @@ enum Job<'a> {
     Model(usize),
     TaxonomyList(usize),
     Term(usize, usize),
+    /// A page the theme's scripts complete (`compare/`, `choose/`, `search/`).
+    Tool(&'static str),
     NotFound,
 }
 
@@ -111,6 +113,8 @@ struct Renderer<'a> {
     templates: &'a Templates,
     base: Context,
     rows: Vec<Value>,
+    /// The tool pages the theme has a template for.
+    tools: Vec<&'static str>,
     /// `site/<rel>.md` (relative to `site/`) -> page index.
     pages_by_file: HashMap<String, usize>,
 }
@@ -138,7 +142,11 @@ impl<'a> Renderer<'a> {
                 "build_date": chrono::Utc::now().format("%Y-%m-%d").to_string(),
             }),
         );
-        base.insert("nav", &nav(catalog));
+        let tools: Vec<&'static str> = crate::catalog::tool_paths(config)
+            .into_iter()
+            .filter(|path| templates.has(&tool_template(path)))
+            .collect();
+        base.insert("nav", &nav(catalog, &tools));
         base.insert("guides", &guides(catalog));
         base.insert("data", &catalog.other_data);
 
@@ -162,6 +170,7 @@ impl<'a> Renderer<'a> {
             templates,
             base,
             rows,
+            tools,
             pages_by_file,
         })
     }
@@ -177,6 +186,7 @@ impl<'a> Renderer<'a> {
         );
         jobs.extend(c.sections.iter().map(|s| Job::Section(s.as_str())));
         jobs.extend((0..c.models.len()).map(Job::Model));
+        jobs.extend(self.tools.iter().map(|path| Job::Tool(path)));
         for (t, tax) in c.taxonomies.iter().enumerate() {
             jobs.push(Job::TaxonomyList(t));
             jobs.extend((0..tax.terms.len()).map(|i| Job::Term(t, i)));
@@ -245,18 +255,20 @@ impl<'a> Renderer<'a> {
                 let page = c.page_at(path);
                 let checks = self.insert_intro(&mut ctx, page)?;
                 ctx.insert("models", &self.rows);
-                let taxonomies: Vec<Value> = c
-                    .taxonomies
-                    .iter()
-                    .map(|t| {
-                        json!({
-                            "taxonomy": taxonomy_value(c, t),
-                            "terms": t.terms.iter().map(|term| term_value(c, t, term)).collect::<Vec<_>>(),
-                        })
-                    })
-                    .collect();
-                ctx.insert("taxonomies", &taxonomies);
+                ctx.insert("taxonomies", &self.taxonomies());
+                ctx.insert("facets", &finder_facets(c));
                 let doc = self.document("catalog.html", path, &ctx, page.map(|p| &p.source))?;
+                Ok((self.with_aliases(doc, page), checks))
+            }
+            Job::Tool(path) => {
+                let mut ctx = self.context(path);
+                let page = c.page_at(path);
+                let checks = self.insert_intro(&mut ctx, page)?;
+                ctx.insert("taxonomies", &self.taxonomies());
+                ctx.insert("facets", &finder_facets(c));
+                ctx.insert("model_count", &c.models.len());
+                let template = tool_template(path);
+                let doc = self.document(&template, path, &ctx, page.map(|p| &p.source))?;
                 Ok((self.with_aliases(doc, page), checks))
             }
             Job::Model(i) => {
@@ -270,6 +282,7 @@ impl<'a> Renderer<'a> {
                     checks = self.checks(prose, rendered);
                 }
                 ctx.insert("model", &value);
+                ctx.insert("json_ld", &model_json_ld(c, *i));
                 let origin_source = (m.file.path.clone(), m.file.text.clone());
                 let html = self.render_template("model.html", &ctx)?;
                 let doc = Document {
@@ -331,6 +344,20 @@ impl<'a> Renderer<'a> {
                 ))
             }
         }
+    }
+
+    /// Every taxonomy with its terms, for the catalog and the tool pages.
+    fn taxonomies(&self) -> Vec<Value> {
+        let c = self.catalog;
+        c.taxonomies
+            .iter()
+            .map(|t| {
+                json!({
+                    "taxonomy": taxonomy_value(c, t),
+                    "terms": t.terms.iter().map(|term| term_value(c, t, term)).collect::<Vec<_>>(),
+                })
+            })
+            .collect()
     }
 
     fn context(&self, path: &str) -> Context {
@@ -608,14 +635,21 @@ fn guides(catalog: &Catalog) -> Vec<Value> {
     pages.iter().map(|p| page_summary(catalog, p)).collect()
 }
 
-fn nav(catalog: &Catalog) -> Vec<Value> {
+/// The template of a tool page: `compare/` -> `compare.html`.
+fn tool_template(path: &str) -> String {
+    format!("{}.html", path.trim_end_matches('/'))
+}
+
+fn nav(catalog: &Catalog, tools: &[&str]) -> Vec<Value> {
     let c = &catalog.config;
     let mut nav = Vec::new();
     if catalog.page_at("guides/").is_some() || catalog.sections.iter().any(|s| s == "guides/") {
         nav.push(json!({ "title": "Guides", "url": c.url("guides/") }));
     }
     nav.push(json!({ "title": "Catalog", "url": c.url("models/") }));
-    if catalog.page_at("guides/choosing/").is_some() {
+    if tools.contains(&"choose/") {
+        nav.push(json!({ "title": "Choose a model", "url": c.url("choose/") }));
+    } else if catalog.page_at("guides/choosing/").is_some() {
         nav.push(json!({ "title": "Choose a model", "url": c.url("guides/choosing/") }));
     }
     if catalog.page_at("about/").is_some() {
