@@ -195,7 +195,7 @@ fn build_into(
     let (links, fragment_checks) = rendered?;
     let search_files = search_files?;
     timings.lap("render and write pages");
-    timings.note("  of which search index", search_took);
+    timings.note("  search index (alongside)", search_took);
     let html_files: Vec<String> = links
         .iter()
         .filter(|l| {

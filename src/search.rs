@@ -8,9 +8,11 @@
 //! It reads the resolved [`Catalog`] and writes into the staging folder;
 //! it renders no page and knows nothing of templates.
 
-use std::collections::{BTreeMap, HashMap};
+use std::borrow::Cow;
+use std::collections::BTreeMap;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde_json::{Map, Value, json};
 
 use crate::catalog::{Catalog, license_name, task_name};
@@ -125,6 +127,9 @@ fn push_words(out: &mut String, words: &str) {
 /// The documents a word is in, ascending, each with the word's weight.
 type Postings = Vec<(u32, u32)>;
 
+/// A document's words, sorted, each with how often it occurs.
+type WordCounts<'a> = Vec<(Cow<'a, str>, u32)>;
+
 /// How many documents share one file of texts: a result fetches the file
 /// of its document, so a small number keeps a query's download small while
 /// a large site does not get one file per page.
@@ -155,20 +160,20 @@ const BM25_B: f64 = 0.75;
 fn write_index(catalog: &Catalog, staging: &Staging) -> Result<Vec<String>, SiteError> {
     let records = records(catalog);
     // Each document's words and how often they occur, titles counting more.
-    let counted: Vec<(Vec<(String, u32)>, u32)> = records
+    let counted: Vec<(WordCounts<'_>, u32)> = records
         .par_iter()
         .map(|r| {
-            let mut counts: HashMap<String, u32> = HashMap::new();
+            let mut counts: FxHashMap<Cow<'_, str>, u32> = FxHashMap::default();
             let mut length = 0;
-            for word in words(&r.text) {
+            for_each_word(&r.text, |word| {
                 *counts.entry(word).or_default() += 1;
                 length += 1;
-            }
-            for word in words(&r.title) {
+            });
+            for_each_word(&r.title, |word| {
                 *counts.entry(word).or_default() += TITLE_WEIGHT;
                 length += TITLE_WEIGHT;
-            }
-            let mut counts: Vec<(String, u32)> = counts.into_iter().collect();
+            });
+            let mut counts: WordCounts<'_> = counts.into_iter().collect();
             counts.sort_unstable();
             (counts, length)
         })
@@ -177,7 +182,7 @@ fn write_index(catalog: &Catalog, staging: &Staging) -> Result<Vec<String>, Site
         counted.iter().map(|(_, l)| f64::from(*l)).sum::<f64>() / counted.len().max(1) as f64;
 
     // Word -> postings, documents in ascending order.
-    let mut postings: HashMap<String, Postings> = HashMap::new();
+    let mut postings: FxHashMap<Cow<'_, str>, Postings> = FxHashMap::default();
     for (doc, (counts, length)) in counted.into_iter().enumerate() {
         let norm = BM25_K1 * (1.0 - BM25_B + BM25_B * f64::from(length) / average.max(1.0));
         for (word, tf) in counts {
@@ -189,7 +194,7 @@ fn write_index(catalog: &Catalog, staging: &Staging) -> Result<Vec<String>, Site
                 .push((doc as u32, weight.max(1)));
         }
     }
-    let mut shards: BTreeMap<String, Vec<(String, Postings)>> = BTreeMap::new();
+    let mut shards: BTreeMap<String, Vec<(Cow<'_, str>, Postings)>> = BTreeMap::new();
     for (word, list) in postings {
         shards
             .entry(shard_of(&word))
@@ -223,7 +228,7 @@ fn write_index(catalog: &Catalog, staging: &Staging) -> Result<Vec<String>, Site
                     flat.push(json!(weight));
                     previous = doc;
                 }
-                map.insert(word, Value::Array(flat));
+                map.insert(word.into_owned(), Value::Array(flat));
             }
             put(format!("{INDEX_DIR}/w/{key}.json"), &Value::Object(map))
         })
@@ -244,12 +249,46 @@ fn write_index(catalog: &Catalog, staging: &Staging) -> Result<Vec<String>, Site
     Ok(written)
 }
 
-/// The words of `text`, lowercased: runs of letters and digits (the
-/// browser splits with `/[\p{Alphabetic}\p{N}]+/gu`, the same classes).
-fn words(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
+/// Calls `f` with each word of `text`, lowercased: runs of letters and
+/// digits (the browser splits with `/[\p{Alphabetic}\p{N}]+/gu`, the same
+/// classes). Words already in lowercase ASCII are borrowed, not copied.
+fn for_each_word<'a>(text: &'a str, mut f: impl FnMut(Cow<'a, str>)) {
+    let bytes = text.as_bytes();
+    let mut start = None;
+    let mut plain = true;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (in_word, len, lower_ascii) = if b.is_ascii() {
+            (b.is_ascii_alphanumeric(), 1, !b.is_ascii_uppercase())
+        } else {
+            match text[i..].chars().next() {
+                Some(c) => (c.is_alphanumeric(), c.len_utf8(), false),
+                None => break,
+            }
+        };
+        if in_word {
+            if start.is_none() {
+                start = Some(i);
+                plain = true;
+            }
+            plain &= lower_ascii;
+        } else if let Some(s) = start.take() {
+            f(word_at(&text[s..i], plain));
+        }
+        i += len;
+    }
+    if let Some(s) = start {
+        f(word_at(&text[s..], plain));
+    }
+}
+
+fn word_at(word: &str, plain: bool) -> Cow<'_, str> {
+    if plain {
+        Cow::Borrowed(word)
+    } else {
+        Cow::Owned(word.to_lowercase())
+    }
 }
 
 /// The word file of a word: its first two characters, as hex.
@@ -308,4 +347,31 @@ fn facets_json(catalog: &Catalog) -> Result<Vec<u8>, SiteError> {
         "models": models,
     }))
     .map_err(|e| SiteError::new(format!("cannot write {FACETS_FILE}: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all_words(text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for_each_word(text, |w| out.push(w.into_owned()));
+        out
+    }
+
+    #[test]
+    fn words_are_lowercased_runs_of_letters_and_digits() {
+        assert_eq!(
+            all_words("BERT-base (110M), naïve Ünïcode: 東京 x"),
+            ["bert", "base", "110m", "naïve", "ünïcode", "東京", "x"]
+        );
+        assert!(all_words(" -- ").is_empty());
+    }
+
+    #[test]
+    fn word_files_are_named_by_the_first_two_characters() {
+        assert_eq!(shard_of("encoder"), "656e");
+        assert_eq!(shard_of("x"), "78");
+        assert_eq!(shard_of("ünï"), "c3bc6e");
+    }
 }
