@@ -16,6 +16,7 @@ use crate::links::external::{self, LinkReport};
 use crate::links::internal::{self, PageLinks, PublishedFiles};
 use crate::output::{self, Staging};
 use crate::render::{self, Document, Memo, Templates};
+use crate::search;
 use crate::source;
 
 /// What to build and how.
@@ -84,6 +85,10 @@ pub struct OutputState {
     pub static_files: Vec<String>,
     /// What `models.json` was made from ([`output::ModelsJson::fingerprint`]).
     pub models_json: u64,
+    /// The search index's and facet table's files, and what they were
+    /// made from ([`search::fingerprint`]).
+    pub search_files: Vec<String>,
+    pub search: u64,
 }
 
 /// Builds the site. On any error the previous output folder is untouched.
@@ -225,8 +230,28 @@ fn build_into(
         let hash = staging.write_html(&doc.file, doc.html)?;
         Ok((links, hash))
     };
-    let rendering = render::render_site(catalog, templates, memo, &emit)?;
+    // The search index is built beside the pages: most of its work is one
+    // thread's, so it overlaps with the parallel rendering.
+    let (rendering, (search_files, search_took)) = rayon::join(
+        || render::render_site(catalog, templates, memo, &emit),
+        || {
+            let started = Instant::now();
+            let files = search::files(catalog).and_then(|files| {
+                files
+                    .into_iter()
+                    .map(|(name, bytes)| {
+                        staging.write(&name, &bytes)?;
+                        Ok((name, render::memo::hash_bytes(&bytes)))
+                    })
+                    .collect::<Result<Vec<_>, SiteError>>()
+            });
+            (files, started.elapsed())
+        },
+    );
+    let rendering = rendering?;
+    let search_files = search_files?;
     timings.lap("render and write pages");
+    timings.note("  search index (alongside)", search_took);
 
     let mut state = StagedOutput::default();
     let mut fragment_checks = Vec::new();
@@ -257,10 +282,17 @@ fn build_into(
     files.insert(output::MODELS_JSON.to_string(), state.output.models_json);
     site_files.push((output::MODELS_JSON.to_string(), Vec::new()));
     timings.lap("site files");
+    for (name, hash) in &search_files {
+        files.insert(name.clone(), *hash);
+    }
+    state.output.search =
+        search::fingerprint(catalog, rendering.models.iter().map(|m| m.value_hash));
+    state.output.search_files = search_files.iter().map(|(n, _)| n.clone()).collect();
     let other: Vec<&str> = static_files
         .iter()
         .map(String::as_str)
         .chain(site_files.iter().map(|(n, _)| n.as_str()))
+        .chain(search_files.iter().map(|(n, _)| n.as_str()))
         .collect();
     let published = PublishedFiles::new(&pages, other.iter().copied());
     internal::check_pages(
@@ -339,5 +371,10 @@ impl Timings {
         let now = Instant::now();
         self.laps.push((stage, now - self.last));
         self.last = now;
+    }
+
+    /// Records the time of work that ran alongside the current lap.
+    pub fn note(&mut self, what: &'static str, took: Duration) {
+        self.laps.push((what, took));
     }
 }

@@ -182,7 +182,13 @@ pub fn resolve(config: &Config, mut source: SiteSource) -> Result<Catalog, Error
         .collect();
 
     let taxonomies = build_taxonomies(&models, &source.creators, &source.categories);
-    let (pages, sections) = place_pages(source.pages, &taxonomies, drafts, &mut errors);
+    let (pages, sections) = place_pages(
+        source.pages,
+        &taxonomies,
+        &tool_paths(config),
+        drafts,
+        &mut errors,
+    );
 
     let data_files = [
         &source.creators.file,
@@ -484,6 +490,89 @@ pub fn license_name(id: &str) -> String {
     known.to_string()
 }
 
+/// The kinds of licence a reader weighs when choosing a model, in the
+/// order they are offered, from the most to the least permissive.
+pub const LICENSE_KINDS: [&str; 7] = [
+    "permissive",
+    "copyleft",
+    "use-restrictions",
+    "community",
+    "non-commercial",
+    "proprietary",
+    "unknown",
+];
+
+/// Licence ids by kind: an id belongs to a kind when it starts with one
+/// of the kind's prefixes. Looked at in order; what matches none is a
+/// licence with terms of its own (`community`).
+const LICENSE_PREFIXES: [(&str, &[&str]); 5] = [
+    ("non-commercial", &["cc-by-nc"]),
+    (
+        "use-restrictions",
+        &[
+            "openrail",
+            "creativeml-openrail",
+            "bigscience-",
+            "bigcode-openrail",
+        ],
+    ),
+    (
+        "copyleft",
+        &[
+            "gpl",
+            "agpl",
+            "lgpl",
+            "cc-by-sa",
+            "mpl",
+            "epl",
+            "eupl",
+            "osl",
+            "odbl",
+            "cdla-sharing",
+        ],
+    ),
+    (
+        "permissive",
+        &[
+            "apache",
+            "mit",
+            "bsd",
+            "cc-by",
+            "cc0",
+            "unlicense",
+            "isc",
+            "zlib",
+            "bsl-1.0",
+            "afl",
+            "artistic",
+            "ecl",
+            "ms-pl",
+            "ncsa",
+            "postgresql",
+            "wtfpl",
+            "pddl",
+            "odc-by",
+            "cdla-permissive",
+        ],
+    ),
+    ("proprietary", &["proprietary"]),
+];
+
+/// Which of [`LICENSE_KINDS`] a licence id is: `apache-2.0` is
+/// permissive, `gpl-3.0` copyleft, the OpenRAIL family open with use
+/// restrictions, `cc-by-nc-4.0` non-commercial, Llama and Gemma (and
+/// `other`, a licence of its own) community licences with conditions.
+pub fn license_kind(id: &str) -> &'static str {
+    let id = id.to_ascii_lowercase();
+    if id == "unknown" {
+        return "unknown";
+    }
+    LICENSE_PREFIXES
+        .iter()
+        .find(|(_, prefixes)| prefixes.iter().any(|p| id.starts_with(p)))
+        .map_or("community", |(kind, _)| kind)
+}
+
 /// A path segment for a term id: the id if it is already safe, else a
 /// slug (`openrail++` -> `openrail-plus-plus`).
 pub fn term_slug(id: &str) -> String {
@@ -590,16 +679,30 @@ fn build_taxonomies(
     ]
 }
 
+/// The URL paths of the generated pages that the theme's scripts complete
+/// in the browser: the comparison, the chooser and, when `[search]
+/// enabled`, the search page. Each is rendered with the template of its
+/// name (`compare.html`, ...) when the theme has one.
+pub fn tool_paths(config: &Config) -> Vec<&'static str> {
+    let mut paths = vec!["compare/", "choose/"];
+    if config.search.enabled {
+        paths.push("search/");
+    }
+    paths
+}
+
 /// Gives each page its URL path, finds sections without an index, and
 /// marks pages that give their prose to a generated page.
 fn place_pages(
     sources: Vec<PageSource>,
     taxonomies: &[Taxonomy],
+    tools: &[&str],
     drafts: bool,
     errors: &mut Errors,
 ) -> (Vec<Page>, Vec<String>) {
     let mut generated: HashSet<String> = HashSet::default();
     generated.insert("models/".to_string());
+    generated.extend(tools.iter().map(|t| t.to_string()));
     for t in taxonomies {
         generated.insert(format!("{}/", t.id));
         for term in &t.terms {
@@ -665,5 +768,18 @@ mod tests {
         assert_eq!(license_name("apache-2.0"), "Apache 2.0");
         assert_eq!(term_slug("openrail++"), "openrail-plus-plus");
         assert_eq!(term_slug("cc-by-4.0"), "cc-by-4.0");
+    }
+
+    #[test]
+    fn licences_fall_into_kinds() {
+        assert_eq!(license_kind("apache-2.0"), "permissive");
+        assert_eq!(license_kind("cc-by-4.0"), "permissive");
+        assert_eq!(license_kind("cc-by-sa-4.0"), "copyleft");
+        assert_eq!(license_kind("cc-by-nc-4.0"), "non-commercial");
+        assert_eq!(license_kind("creativeml-openrail-m"), "use-restrictions");
+        assert_eq!(license_kind("llama2"), "community");
+        assert_eq!(license_kind("other"), "community");
+        assert_eq!(license_kind("proprietary"), "proprietary");
+        assert!(LICENSE_KINDS.contains(&license_kind("anything")));
     }
 }

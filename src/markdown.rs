@@ -303,6 +303,39 @@ fn heading_number(level: HeadingLevel) -> u8 {
     }
 }
 
+/// The words of a Markdown body as plain text, for the search index: text,
+/// code and link text, one space between blocks; shortcode calls and HTML
+/// are left out.
+pub fn plain_text_of(body: &str) -> String {
+    let mut out = String::with_capacity(body.len());
+    let mut push = |text: &str| {
+        let mut rest = text;
+        // Drop `{{ name(args) }}` calls; keep other braces as written.
+        while let Some(start) = rest.find("{{") {
+            let Some(len) = rest[start..].find("}}") else {
+                break;
+            };
+            out.push_str(&rest[..start]);
+            if parse_call(&rest[start + 2..start + len]).is_none() {
+                out.push_str(&rest[start..start + len + 2]);
+            }
+            rest = &rest[start + len + 2..];
+        }
+        out.push_str(rest);
+    };
+    for event in Parser::new_ext(body, options()) {
+        match event {
+            Event::Text(t) | Event::Code(t) => push(&t),
+            Event::End(
+                TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link,
+            ) => {}
+            Event::SoftBreak | Event::HardBreak | Event::End(_) => push(" "),
+            _ => {}
+        }
+    }
+    out
+}
+
 fn plain_text(events: &[Event<'_>]) -> String {
     let mut s = String::new();
     for e in events {
@@ -559,6 +592,35 @@ mod tests {
             resolve_link: &resolve,
             shortcode: &shortcode,
         })
+    }
+
+    #[test]
+    fn plain_text_keeps_words_and_drops_markup_and_shortcodes() {
+        let text = plain_text_of(
+            "## Title\n\nSome *emphasis*, `code` and [a link](@/x.md).\n\n{{ models(category=\"x\") }}\n\n| a | b |\n|---|---|\n| c | d |\n\nKeep {{ braces }} here.\n",
+        );
+        let words: Vec<&str> = text.split_whitespace().collect();
+        assert_eq!(
+            words,
+            [
+                "Title",
+                "Some",
+                "emphasis,",
+                "code",
+                "and",
+                "a",
+                "link.",
+                "a",
+                "b",
+                "c",
+                "d",
+                "Keep",
+                "{{",
+                "braces",
+                "}}",
+                "here."
+            ]
+        );
     }
 
     #[test]

@@ -18,6 +18,7 @@ use crate::error::{Errors, SiteError};
 use crate::links::internal::{self, PageLinks, Published};
 use crate::output;
 use crate::render::{self, Document, Memo, Templates};
+use crate::search;
 use crate::source::SourceFiles;
 
 /// One site, built once and then rebuilt after each change.
@@ -100,6 +101,18 @@ impl Session {
     /// Takes in the changed paths (absolute, or relative to the site
     /// folder) and brings the output folder up to date.
     pub fn rebuild(&mut self, changed: &[PathBuf]) -> Result<Rebuilt, Errors> {
+        self.rebuild_then(changed, |_| {})
+    }
+
+    /// [`Session::rebuild`], calling `pages_written` as soon as every page
+    /// and site file is written and before the search index is brought up
+    /// to date (a whole-site job that no page waits for): the moment to
+    /// tell browsers to reload.
+    pub fn rebuild_then(
+        &mut self,
+        changed: &[PathBuf],
+        pages_written: impl FnOnce(&Rebuilt),
+    ) -> Result<Rebuilt, Errors> {
         let started = Instant::now();
         let mut timings = Timings::new();
         let mut config_changed = false;
@@ -136,7 +149,7 @@ impl Session {
         }
         if self.output.is_none() {
             let report = self.build_all()?;
-            return Ok(Rebuilt {
+            let rebuilt = Rebuilt {
                 models: report.models,
                 pages: report.pages,
                 rendered: report.pages,
@@ -146,12 +159,20 @@ impl Session {
                 elapsed: started.elapsed(),
                 timings: report.timings,
                 warnings: report.warnings,
-            });
+            };
+            pages_written(&rebuilt);
+            return Ok(rebuilt);
         }
         timings.lap("read changed files");
         let mut catalog = self.resolve(false)?;
         timings.lap("resolve");
-        let result = self.apply(&catalog, static_changed, &mut timings);
+        let result = self.apply(
+            &catalog,
+            static_changed,
+            &mut timings,
+            started,
+            pages_written,
+        );
         let warnings = std::mem::take(&mut catalog.warnings);
         // Freeing a large catalog takes milliseconds that the browser need
         // not wait for.
@@ -205,6 +226,8 @@ impl Session {
         catalog: &Catalog,
         static_changed: bool,
         timings: &mut Timings,
+        started: Instant,
+        pages_written: impl FnOnce(&Rebuilt),
     ) -> Result<Rebuilt, Errors> {
         let Some(templates) = self.templates.as_ref() else {
             return Err(SiteError::new("the templates are not loaded").into());
@@ -385,17 +408,44 @@ impl Session {
         }
         state.static_files = static_names;
         state.models_json = models_json_fp;
-        Ok(Rebuilt {
+        let mut rebuilt = Rebuilt {
             models: catalog.models.len(),
             pages: state.links.len(),
             rendered,
             written,
             removed: removed.len(),
             full: false,
-            elapsed: Duration::ZERO,
-            timings: Vec::new(),
+            elapsed: started.elapsed(),
+            timings: timings.laps.clone(),
             warnings: Vec::new(),
-        })
+        };
+        pages_written(&rebuilt);
+
+        // The search index and facet table, from the whole site.
+        let search_fp = search::fingerprint(catalog, rendering.models.iter().map(|m| m.value_hash));
+        if search_fp != state.search {
+            let files = search::files(catalog)?;
+            let names: HashSet<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+            for old in &state.search_files {
+                if !names.contains(old.as_str()) {
+                    output::remove_output_file(&out_dir, old)?;
+                    state.files.remove(old);
+                    rebuilt.removed += 1;
+                }
+            }
+            for (name, bytes) in &files {
+                if let Some(hash) =
+                    output::write_if_changed(&out_dir, name, bytes, state.files.get(name).copied())?
+                {
+                    state.files.insert(name.clone(), hash);
+                    rebuilt.written += 1;
+                }
+            }
+            state.search_files = files.into_iter().map(|(n, _)| n).collect();
+            state.search = search_fp;
+            timings.lap("search index");
+        }
+        Ok(rebuilt)
     }
 }
 

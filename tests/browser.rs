@@ -1,6 +1,7 @@
-//! `modelsite serve --watch` in a real browser: runs the Node test suite in
-//! tests/browser/ (playwright-core driving Debian's headless Chromium) on
-//! the binary this crate builds.
+//! modelsite in a real browser: runs the Node test suites in tests/browser/
+//! (playwright-core driving Debian's headless Chromium) on the binary this
+//! crate builds: `serve --watch` (serve.test.mjs) and a built site's
+//! catalog, search, comparison and chooser (catalog.test.mjs).
 //!
 //! It needs `node`, `/usr/bin/chromium` and `tests/browser/node_modules`,
 //! which `scripts/test` installs. Without them it fails, never skips.
@@ -12,7 +13,7 @@ use std::time::{Duration, Instant};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 
-/// The whole suite takes about 30 s; past this it is stuck.
+/// The suites take about 80 s together; past this they are stuck.
 const DEADLINE: Duration = Duration::from_secs(300);
 
 /// Fails the test, telling how to install what is missing.
@@ -42,7 +43,7 @@ fn test_files(dir: &Path) -> Vec<PathBuf> {
 }
 
 #[test]
-fn serve_watch_in_headless_chromium() {
+fn browser_suites_in_headless_chromium() {
     let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
     let browser_dir = manifest_dir.join("tests").join("browser");
 

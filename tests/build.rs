@@ -330,3 +330,165 @@ fn minify_makes_smaller_pages_with_the_same_links() {
     );
     assert!(small.contains(&format!("{BASE_URL}models/biobert/")));
 }
+
+#[test]
+fn search_index_and_facet_table_are_written() {
+    let site = built();
+    let json = |rel: &str| -> serde_json::Value {
+        serde_json::from_str(&site.read(&format!("public/search-index/{rel}")))
+            .unwrap_or_else(|e| panic!("{rel}: {e}"))
+    };
+    let meta = json("meta.json");
+    assert_eq!(meta["docs"], 6, "four models and two pages");
+    let per_chunk = meta["per_chunk"].as_u64().unwrap();
+    // "Wikipedia" is only in BERT's prose: its word file ("wi" in hex)
+    // leads to BERT's page.
+    assert!(
+        meta["shards"]
+            .as_array()
+            .unwrap()
+            .contains(&serde_json::json!("7769"))
+    );
+    let words = json("w/7769.json");
+    let postings = words["wikipedia"].as_array().expect("the word is indexed");
+    assert_eq!(postings.len(), 2, "one document: {postings:?}");
+    let doc = postings[0].as_u64().unwrap();
+    let texts = json(&format!("d/{}.json", doc / per_chunk));
+    let entry = &texts[(doc % per_chunk) as usize];
+    assert_eq!(entry[0], "models/bert-base-uncased/");
+    assert_eq!(entry[1], "BERT base uncased");
+    assert_eq!(entry[2], "model");
+    assert!(
+        entry[3]
+            .as_str()
+            .unwrap()
+            .contains("Trained on books and Wikipedia.")
+    );
+    assert!(
+        !entry[3].as_str().unwrap().contains("@/guides"),
+        "link targets are not text"
+    );
+
+    let facets: serde_json::Value =
+        serde_json::from_str(&site.read("public/facets.json")).expect("valid JSON");
+    let fields: Vec<&str> = facets["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f.as_str())
+        .collect();
+    let col = |name: &str| fields.iter().position(|f| *f == name).unwrap();
+    let models = facets["models"].as_array().unwrap();
+    assert_eq!(models.len(), 4);
+    let bert = models
+        .iter()
+        .find(|m| m[col("id")] == "bert-base-uncased")
+        .expect("bert in facets.json");
+    assert_eq!(bert[col("parameters")], 110_000_000);
+    assert_eq!(bert[col("tasks")], serde_json::json!(["fill-mask"]));
+    assert_eq!(facets["names"]["creators"]["meta"], "Meta AI");
+}
+
+#[test]
+fn search_can_be_turned_off() {
+    let site = Site::new();
+    site.write(
+        "modelsite.toml",
+        &format!(
+            "title = \"Test Atlas\"\nbase_url = \"{BASE_URL}\"\n\n[search]\nenabled = false\n"
+        ),
+    );
+    site.build().expect_code(0);
+    assert!(!site.exists("public/search-index"));
+    assert!(!site.exists("public/search/index.html"));
+    let home = site.read("public/index.html");
+    assert!(!home.contains("search.js"));
+    assert!(home.contains(&format!("action=\"{BASE_URL}models/\"")));
+    // The chooser and the comparison do not need the search index.
+    assert!(site.exists("public/choose/index.html"));
+    assert!(site.exists("public/facets.json"));
+}
+
+#[test]
+fn model_page_has_json_ld_with_data_text_escaped() {
+    let site = Site::new();
+    site.write(
+        "data/models/evil.yaml",
+        "name: \"</script><script>alert(1)</script>\"\nsummary: \"a & b\"\ncreator: google\ncategory: generative\nreleased: \"2024-01\"\nbase_model: bert-base-uncased\n",
+    );
+    site.build().expect_code(0);
+    let page = site.read("public/models/evil/index.html");
+    let start = page
+        .find("<script type=\"application/ld+json\">")
+        .expect("a JSON-LD block")
+        + "<script type=\"application/ld+json\">".len();
+    let end = start + page[start..].find("</script>").expect("its end");
+    let text = &page[start..end];
+    assert!(!text.contains('<'), "no markup inside the JSON-LD: {text}");
+    let ld: serde_json::Value = serde_json::from_str(text).expect("valid JSON");
+    assert_eq!(ld["@context"], "https://schema.org");
+    assert_eq!(ld["@type"], "SoftwareApplication");
+    assert_eq!(ld["name"], "</script><script>alert(1)</script>");
+    assert_eq!(ld["description"], "a & b");
+    assert_eq!(ld["creator"]["name"], "Google");
+    assert_eq!(ld["datePublished"], "2024-01");
+    assert_eq!(ld["url"], format!("{BASE_URL}models/evil/"));
+    assert_eq!(
+        ld["isBasedOn"],
+        serde_json::json!([format!("{BASE_URL}models/bert-base-uncased/")])
+    );
+}
+
+#[test]
+fn compare_choose_and_search_pages_are_generated_and_linked() {
+    let site = Site::new();
+    site.write(
+        "site/compare.md",
+        "---\ntitle: Side by side\n---\n\nPick models to weigh.\n",
+    );
+    // The build checks every internal link of these pages.
+    site.build().expect_code(0);
+    let compare = site.read("public/compare/index.html");
+    assert!(compare.contains("Side by side"), "the page's own prose");
+    assert!(compare.contains("Pick models to weigh."));
+    assert!(compare.contains("id=\"compare\""));
+    let choose = site.read("public/choose/index.html");
+    assert!(choose.contains("id=\"chooser\""));
+    assert!(
+        choose.contains("value=\"text-generation\""),
+        "the tasks are offered"
+    );
+    assert!(
+        choose.contains("data-licenses=\"apache-2.0\""),
+        "licences grouped by kind"
+    );
+    assert!(site.exists("public/search/index.html"));
+    let home = site.read("public/index.html");
+    assert!(
+        home.contains(&format!("href=\"{BASE_URL}choose/\">Choose a model")),
+        "the header leads to the chooser"
+    );
+    assert!(home.contains(&format!("action=\"{BASE_URL}search/\"")));
+    let sitemap = site.read("public/sitemap.xml");
+    assert!(sitemap.contains(&format!("<loc>{BASE_URL}choose/</loc>")));
+}
+
+#[test]
+fn catalog_rows_carry_what_the_filters_read() {
+    let site = built();
+    let catalog = site.read("public/models/index.html");
+    assert!(catalog.contains("id=\"catalog-filters\""));
+    assert!(
+        catalog.contains("<form class=\"filters\" id=\"catalog-filters\" data-total=\"4\" hidden>"),
+        "the filters are hidden until the script shows them"
+    );
+    assert!(catalog.contains("data-domain=\"biomedical\""));
+    assert!(catalog.contains("data-parameters=\"110000000\""));
+    assert!(catalog.contains("name=\"task\" value=\"fill-mask\""));
+    assert!(catalog.contains("catalog.js"));
+    let bert = site.read("public/models/bert-base-uncased/index.html");
+    assert!(bert.contains(&format!(
+        "href=\"{BASE_URL}compare/?models=bert-base-uncased\""
+    )));
+    assert!(bert.contains("data-field=\"parameters\""));
+}

@@ -302,16 +302,24 @@ fn after_any_sequence_of_edits_the_output_equals_a_clean_build() {
             Box::new(|s: &Site| s.remove("site/index.md")),
         ),
     ];
+    // The three files, or None while the output folder is being swapped.
+    let read_all = || {
+        let read = |rel: &str| std::fs::read_to_string(site.path(rel)).ok();
+        Some(read("public/sitemap.xml")? + &read("public/404.html")? + &read("public/index.html")?)
+    };
     for (what, edit) in &edits {
-        let before = site.read("public/sitemap.xml")
-            + &site.read("public/404.html")
-            + &site.read("public/index.html");
+        let mut before = None;
+        eventually(
+            "the output folder to be in place",
+            Duration::from_secs(30),
+            || {
+                before = read_all();
+                before.is_some()
+            },
+        );
         edit(&site);
         eventually(what, Duration::from_secs(30), || {
-            let now = std::fs::read_to_string(site.path("public/sitemap.xml")).unwrap_or_default()
-                + &std::fs::read_to_string(site.path("public/404.html")).unwrap_or_default()
-                + &std::fs::read_to_string(site.path("public/index.html")).unwrap_or_default();
-            now != before
+            read_all().is_some_and(|now| Some(now) != before)
         });
     }
     drop(server);

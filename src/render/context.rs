@@ -3,10 +3,16 @@
 //! The shapes are documented in `docs/templates.md`; this module is the one
 //! place that builds them, so the two must change together.
 
+use std::collections::BTreeMap;
+
 use serde_json::{Map, Value, json};
 
-use crate::catalog::{Catalog, Model, Page, Taxonomy, Term, license_name, task_name, term_slug};
+use crate::catalog::{
+    Catalog, LICENSE_KINDS, Model, Page, Taxonomy, Term, license_kind, license_name, task_name,
+    term_slug,
+};
 use crate::markdown::TocEntry;
+use crate::source::data::{Access, CreatorKind, Parameters, Status};
 
 /// `{id, name, url}` of a term, by taxonomy.
 pub fn term_ref(catalog: &Catalog, taxonomy: &str, id: &str, name: &str) -> Value {
@@ -358,4 +364,173 @@ pub fn newest_first(models: &[Model]) -> Vec<usize> {
         rb.cmp(ra).then_with(|| a.cmp(&b))
     });
     idx
+}
+
+/// The model as schema.org JSON-LD, ready to sit inside
+/// `<script type="application/ld+json">`: `<`, `>` and `&` are written as
+/// `\u` escapes, so no text from the data can end the script element.
+pub fn model_json_ld(catalog: &Catalog, index: usize) -> String {
+    let m = &catalog.models[index];
+    let d = &m.data;
+    let config = &catalog.config;
+    let mut v = Map::new();
+    v.insert("@context".into(), json!("https://schema.org"));
+    v.insert("@type".into(), json!("SoftwareApplication"));
+    v.insert("name".into(), json!(d.name));
+    v.insert("identifier".into(), json!(m.id));
+    v.insert("url".into(), json!(config.url(&m.path)));
+    if !d.summary.is_empty() {
+        v.insert("description".into(), json!(d.summary));
+    }
+    if let Some(category) = catalog.categories.get(&d.category) {
+        v.insert("applicationCategory".into(), json!(category.name));
+    }
+    let creator = catalog.creators.get(&d.creator);
+    let person = creator.and_then(|c| c.kind) == Some(CreatorKind::Individual);
+    let mut who = Map::new();
+    who.insert(
+        "@type".into(),
+        json!(if person { "Person" } else { "Organization" }),
+    );
+    who.insert(
+        "name".into(),
+        json!(creator.map_or(d.creator.as_str(), |c| c.name.as_str())),
+    );
+    if let Some(url) = creator.and_then(|c| c.url.as_ref()) {
+        who.insert("url".into(), json!(url));
+    }
+    v.insert("creator".into(), Value::Object(who));
+    if let Some(released) = &d.released {
+        v.insert("datePublished".into(), json!(released.0));
+    }
+    if let Some(link) = &d.license_link {
+        v.insert("license".into(), json!(link));
+    } else if let Some(name) = d
+        .license_name
+        .clone()
+        .or(d.license.as_deref().map(license_name))
+    {
+        v.insert("license".into(), json!(name));
+    }
+    let keywords: Vec<String> = d
+        .tasks
+        .iter()
+        .map(|t| task_name(t))
+        .chain(d.domain.iter().cloned())
+        .chain(d.tags.iter().cloned())
+        .collect();
+    if !keywords.is_empty() {
+        v.insert("keywords".into(), json!(keywords));
+    }
+    let based_on: Vec<String> = d
+        .base_model
+        .0
+        .iter()
+        .map(|b| match catalog.by_id.get(b) {
+            Some(&i) => config.url(&catalog.models[i].path),
+            None => format!("https://huggingface.co/{b}"),
+        })
+        .collect();
+    if !based_on.is_empty() {
+        v.insert("isBasedOn".into(), json!(based_on));
+    }
+    let downloadable = matches!(d.access, Some(Access::OpenWeights | Access::Gated));
+    if downloadable && !d.sources.is_empty() {
+        let urls: Vec<&str> = d.sources.iter().map(|s| s.url.as_str()).collect();
+        v.insert("downloadUrl".into(), json!(urls));
+    }
+    if d.status != Status::Active {
+        v.insert(
+            "creativeWorkStatus".into(),
+            json!(match d.status {
+                Status::Removed => "Removed",
+                _ => "Deprecated",
+            }),
+        );
+    }
+    let text = Value::Object(v).to_string();
+    text.replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
+/// What the catalog's filters, the chooser and the comparison offer: the
+/// access kinds, modalities, domains and licence kinds with their model
+/// counts, and the steps of the size range.
+pub fn finder_facets(catalog: &Catalog) -> Value {
+    let mut access: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut modalities: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut domains: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut kinds: BTreeMap<&str, (Vec<String>, usize)> = BTreeMap::new();
+    let mut sized = 0;
+    let mut unlicensed = 0;
+    for m in &catalog.models {
+        let d = &m.data;
+        if let Some(a) = d.access {
+            *access.entry(a.as_str()).or_default() += 1;
+        }
+        for x in &d.modalities {
+            *modalities.entry(x.as_str()).or_default() += 1;
+        }
+        for x in &d.domain {
+            *domains.entry(x.as_str()).or_default() += 1;
+        }
+        let kind = d.license.as_deref().map_or("unknown", license_kind);
+        kinds.entry(kind).or_default().1 += 1;
+        unlicensed += usize::from(d.license.is_none());
+        sized += usize::from(d.parameters.is_some());
+    }
+    if let Some(licenses) = catalog.taxonomy("licenses") {
+        for term in &licenses.terms {
+            kinds
+                .entry(license_kind(&term.id))
+                .or_default()
+                .0
+                .push(term.id.clone());
+        }
+    }
+    let counted = |map: BTreeMap<&str, usize>| -> Vec<Value> {
+        map.into_iter()
+            .map(|(id, count)| json!({ "id": id, "count": count }))
+            .collect()
+    };
+    let access_order = [
+        Access::OpenWeights,
+        Access::Gated,
+        Access::Api,
+        Access::Unreleased,
+    ];
+    let access: Vec<Value> = access_order
+        .iter()
+        .filter_map(|a| {
+            access
+                .get(a.as_str())
+                .map(|&count| json!({ "id": a.as_str(), "count": count }))
+        })
+        .collect();
+    let license_kinds: Vec<Value> = LICENSE_KINDS
+        .iter()
+        .filter_map(|k| {
+            kinds
+                .get(k)
+                .filter(|(_, count)| *count > 0)
+                .map(|(ids, count)| json!({ "id": k, "licenses": ids, "count": count }))
+        })
+        .collect();
+    let size_steps: Vec<Value> = [1e8, 3e8, 1e9, 3e9, 8e9, 15e9, 35e9, 75e9, 200e9, 1e12]
+        .iter()
+        .map(|&n| {
+            let p = Parameters(n as u64);
+            json!({ "value": p.0, "label": p.display() })
+        })
+        .collect();
+    json!({
+        "access": access,
+        "modalities": counted(modalities),
+        "domains": counted(domains),
+        "license_kinds": license_kinds,
+        "size_steps": size_steps,
+        "sized_count": sized,
+        "unlicensed_count": unlicensed,
+    })
 }

@@ -55,6 +55,8 @@ pub struct ModelEntry {
     pub value: Value,
     /// `models.json`'s object for this model.
     pub json: String,
+    /// The model as schema.org JSON-LD, for its page.
+    pub json_ld: String,
     pub value_hash: u64,
     /// The `<tr>` of this model in every model table.
     pub row_html: String,

@@ -29,8 +29,8 @@ use crate::markdown::{self, FragmentLink, MarkdownEnv, Problem, Rendered, Shortc
 use crate::source::PAGES_DIR;
 use crate::source::pages::PageSource;
 use context::{
-    filterable_fields, matches_filters, model_value, newest_first, page_summary, page_value,
-    row_value, taxonomy_value, term_value, with_prose,
+    filterable_fields, finder_facets, matches_filters, model_json_ld, model_value, newest_first,
+    page_summary, page_value, row_value, taxonomy_value, term_value, with_prose,
 };
 pub use memo::Memo;
 use memo::{Fingerprint, MarkdownEntry, ModelEntry, hash_bytes};
@@ -192,6 +192,8 @@ enum Job<'a> {
     Model(usize),
     TaxonomyList(usize),
     Term(usize, usize),
+    /// A page the theme's scripts complete (`compare/`, `choose/`, `search/`).
+    Tool(&'static str),
     NotFound,
 }
 
@@ -212,6 +214,8 @@ struct Renderer<'a> {
     models: Vec<Arc<ModelEntry>>,
     fresh_models: Vec<usize>,
     fresh_markdown: Mutex<Vec<(PathBuf, Arc<MarkdownEntry>)>>,
+    /// The tool pages the theme has a template for.
+    tools: Vec<&'static str>,
     /// `site/<rel>.md` (relative to `site/`) -> page index.
     pages_by_file: HashMap<String, usize>,
 }
@@ -230,7 +234,11 @@ impl<'a> Renderer<'a> {
             "feed_enabled": config.feed.enabled,
             "build_date": chrono::Utc::now().format("%Y-%m-%d").to_string(),
         });
-        let nav = nav(catalog);
+        let tools: Vec<&'static str> = crate::catalog::tool_paths(config)
+            .into_iter()
+            .filter(|path| templates.has(&tool_template(path)))
+            .collect();
+        let nav = nav(catalog, &tools);
         let guides = guides(catalog);
         let mut base = Context::new();
         base.insert("config", &config_value);
@@ -300,6 +308,7 @@ impl<'a> Renderer<'a> {
             models,
             fresh_models,
             fresh_markdown: Mutex::new(Vec::new()),
+            tools,
             pages_by_file,
         })
     }
@@ -315,6 +324,7 @@ impl<'a> Renderer<'a> {
         );
         jobs.extend(c.sections.iter().map(|s| Job::Section(s.as_str())));
         jobs.extend((0..c.models.len()).map(Job::Model));
+        jobs.extend(self.tools.iter().map(|path| Job::Tool(path)));
         for (t, tax) in c.taxonomies.iter().enumerate() {
             jobs.push(Job::TaxonomyList(t));
             jobs.extend((0..tax.terms.len()).map(|i| Job::Term(t, i)));
@@ -347,6 +357,7 @@ impl<'a> Renderer<'a> {
                 let page = c.page_at(&path);
                 (path, page)
             }
+            Job::Tool(path) => (path.to_string(), c.page_at(path)),
             Job::NotFound => ("404.html".to_string(), None),
         };
         let key = match job {
@@ -435,19 +446,16 @@ impl<'a> Renderer<'a> {
                 "section.html".to_string()
             }
             Job::Catalog => {
-                let taxonomies: Vec<Value> = c
-                    .taxonomies
-                    .iter()
-                    .map(|t| {
-                        json!({
-                            "taxonomy": taxonomy_value(c, t),
-                            "terms": t.terms.iter().map(|term| term_value(c, t, term)).collect::<Vec<_>>(),
-                        })
-                    })
-                    .collect();
-                parts.push(("taxonomies", Value::Array(taxonomies)));
+                parts.push(("taxonomies", self.taxonomies()));
+                parts.push(("facets", finder_facets(c)));
                 rows = Some((0..c.models.len()).collect());
                 "catalog.html".to_string()
+            }
+            Job::Tool(path) => {
+                parts.push(("taxonomies", self.taxonomies()));
+                parts.push(("facets", finder_facets(c)));
+                parts.push(("model_count", json!(c.models.len())));
+                tool_template(path)
             }
             Job::Model(_) => "model.html".to_string(),
             Job::TaxonomyList(t) => {
@@ -482,7 +490,8 @@ impl<'a> Renderer<'a> {
             }
         }
         if let Job::Model(i) = job {
-            fp.u64(self.models[*i].value_hash);
+            fp.u64(self.models[*i].value_hash)
+                .str(&self.models[*i].json_ld);
         }
         let fingerprint = fp.finish();
         if self.memo.jobs.get(&key) == Some(&fingerprint) {
@@ -523,6 +532,7 @@ impl<'a> Renderer<'a> {
                     value = with_prose(value, rendered.html.clone(), &rendered.toc);
                 }
                 ctx.insert("model", &value);
+                ctx.insert("json_ld", &self.models[*i].json_ld);
                 Some((m.file.path.clone(), m.file.text.clone()))
             }
             _ => page.map(|p| (p.source.file.clone(), p.source.text.clone())),
@@ -546,6 +556,22 @@ impl<'a> Renderer<'a> {
             outputs: Some(outputs),
             checks,
         })
+    }
+
+    /// Every taxonomy with its terms, for the catalog and the tool pages.
+    fn taxonomies(&self) -> Value {
+        let c = self.catalog;
+        Value::Array(
+            c.taxonomies
+                .iter()
+                .map(|t| {
+                    json!({
+                        "taxonomy": taxonomy_value(c, t),
+                        "terms": t.terms.iter().map(|term| term_value(c, t, term)).collect::<Vec<_>>(),
+                    })
+                })
+                .collect(),
+        )
     }
 
     /// The table rows of the models `indices`, in that order.
@@ -853,6 +879,7 @@ fn model_entries(
                 obj.remove("content");
                 obj.remove("toc");
             }
+            let json_ld = model_json_ld(c, i);
             let json = serde_json::to_string(&for_json)
                 .map_err(|e| SiteError::new(format!("cannot serialize model `{}`: {e}", m.id)))?;
             let mut ctx = Context::new();
@@ -871,6 +898,7 @@ fn model_entries(
                     row_hash: hash_bytes(row_html.as_bytes()),
                     value,
                     json,
+                    json_ld,
                     row_html,
                 }),
                 true,
@@ -953,14 +981,21 @@ fn guides(catalog: &Catalog) -> Vec<Value> {
     pages.iter().map(|p| page_summary(catalog, p)).collect()
 }
 
-fn nav(catalog: &Catalog) -> Vec<Value> {
+/// The template of a tool page: `compare/` -> `compare.html`.
+fn tool_template(path: &str) -> String {
+    format!("{}.html", path.trim_end_matches('/'))
+}
+
+fn nav(catalog: &Catalog, tools: &[&str]) -> Vec<Value> {
     let c = &catalog.config;
     let mut nav = Vec::new();
     if catalog.page_at("guides/").is_some() || catalog.sections.iter().any(|s| s == "guides/") {
         nav.push(json!({ "title": "Guides", "url": c.url("guides/") }));
     }
     nav.push(json!({ "title": "Catalog", "url": c.url("models/") }));
-    if catalog.page_at("guides/choosing/").is_some() {
+    if tools.contains(&"choose/") {
+        nav.push(json!({ "title": "Choose a model", "url": c.url("choose/") }));
+    } else if catalog.page_at("guides/choosing/").is_some() {
         nav.push(json!({ "title": "Choose a model", "url": c.url("guides/choosing/") }));
     }
     if catalog.page_at("about/").is_some() {

@@ -169,9 +169,13 @@ fn rebuild_loop(
         }
         watch.rewatch(&paths);
         let css_only = watch::only_stylesheets(&paths, &root);
-        match session.rebuild(&paths) {
+        let mut reload_after = None;
+        let result = session.rebuild_then(&paths, |pages| {
+            hub.built(css_only);
+            reload_after = Some(pages.elapsed);
+        });
+        match result {
             Ok(report) => {
-                hub.built(css_only);
                 if !quiet {
                     let shown: Vec<String> = paths
                         .iter()
@@ -179,9 +183,10 @@ fn rebuild_loop(
                         .map(|p| p.strip_prefix(&root).unwrap_or(p).display().to_string())
                         .collect();
                     eprintln!(
-                        "Rebuilt after a change to {} in {:.0?}: {} of {} pages rendered, {} files written{}{}",
+                        "Rebuilt after a change to {} in {:.0?} (browsers reloaded after {:.0?}): {} of {} pages rendered, {} files written{}{}",
                         shown.join(", "),
                         report.elapsed,
+                        reload_after.unwrap_or(report.elapsed),
                         report.rendered,
                         report.pages,
                         report.written,

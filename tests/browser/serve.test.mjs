@@ -13,15 +13,13 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { chromium } from 'playwright-core';
+import { CHROMIUM, freePort, launchChromium } from './helpers.mjs';
 
 const BIN = process.env.MODELSITE_BIN;
-const CHROMIUM = '/usr/bin/chromium';
 /** How long any one condition may take to come true. */
 const WAIT_MS = 15_000;
 /** How long the server may take to build and print its address. */
@@ -43,18 +41,7 @@ before(async () => {
       'run these tests with `cargo test --test browser`',
   );
   assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: run scripts/test, which installs Debian's chromium`);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--disable-sync',
-      '--disable-quic',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {
@@ -63,17 +50,6 @@ after(async () => {
 
 // --- the server -------------------------------------------------------------
 
-/** A port nothing listens on right now. */
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * Starts `modelsite serve --watch` on `root` and resolves, once it printed
