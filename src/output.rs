@@ -6,6 +6,7 @@
 //! A failed build never touches the previous output: everything is written
 //! to the staging folder first.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -133,8 +134,30 @@ pub fn write_if_changed(
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(|e| SiteError::io("create", parent, &e))?;
     }
-    std::fs::write(&path, bytes).map_err(|e| SiteError::io("write", &path, &e))?;
+    replace_file(&path, |file| file.write_all(bytes))?;
     Ok(Some(hash))
+}
+
+/// Writes a file under a temporary name beside it and renames it into
+/// place, so that a reader (the dev server, a browser) sees the old file or
+/// the new one, never half of one.
+fn replace_file(
+    path: &Path,
+    write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>,
+) -> Result<(), SiteError> {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(".modelsite-new");
+    let temporary = path.with_file_name(name);
+    let written = std::fs::File::create(&temporary).and_then(|file| {
+        let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
+        write(&mut out)?;
+        out.flush()
+    });
+    if let Err(e) = written.and_then(|()| std::fs::rename(&temporary, path)) {
+        let _ = std::fs::remove_file(&temporary);
+        return Err(SiteError::io("write", path, &e));
+    }
+    Ok(())
 }
 
 /// Removes `dir/rel` and the folders it leaves empty (up to `dir`).
@@ -334,15 +357,12 @@ impl<'a> ModelsJson<'a> {
 
     /// Writes the file into `dir`.
     pub fn write(&self, dir: &Path) -> Result<(), SiteError> {
-        use std::io::Write;
-        let path = dir.join(MODELS_JSON);
-        let file = std::fs::File::create(&path).map_err(|e| SiteError::io("write", &path, &e))?;
-        let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
-        for piece in self.pieces() {
-            out.write_all(piece.as_bytes())
-                .map_err(|e| SiteError::io("write", &path, &e))?;
-        }
-        out.flush().map_err(|e| SiteError::io("write", &path, &e))
+        replace_file(&dir.join(MODELS_JSON), |out| {
+            for piece in self.pieces() {
+                out.write_all(piece.as_bytes())?;
+            }
+            Ok(())
+        })
     }
 }
 

@@ -34,6 +34,10 @@ pub struct Session {
     /// The output folder as the last good build left it; `None` until a
     /// build succeeds, and the next build is then a full one.
     output: Option<OutputState>,
+    /// The catalog of the last good rebuild and its models' value hashes,
+    /// for the search index.
+    catalog: Option<Catalog>,
+    value_hashes: Vec<u64>,
 }
 
 /// What a rebuild did.
@@ -72,6 +76,8 @@ impl Session {
             templates: None,
             memo: Memo::for_rebuilds(),
             output: None,
+            catalog: None,
+            value_hashes: Vec::new(),
         })
     }
 
@@ -86,6 +92,9 @@ impl Session {
             .templates
             .as_ref()
             .ok_or_else(|| Errors::from(SiteError::new("the templates are not loaded")))?;
+        // The full build writes the search index itself.
+        self.catalog = None;
+        self.value_hashes.clear();
         let (report, state) = build_staged(
             &self.options,
             &catalog,
@@ -99,20 +108,19 @@ impl Session {
     }
 
     /// Takes in the changed paths (absolute, or relative to the site
-    /// folder) and brings the output folder up to date.
+    /// folder) and brings the whole output folder up to date.
     pub fn rebuild(&mut self, changed: &[PathBuf]) -> Result<Rebuilt, Errors> {
-        self.rebuild_then(changed, |_| {})
+        let mut rebuilt = self.rebuild_pages(changed)?;
+        rebuilt.written += self.update_search()?;
+        Ok(rebuilt)
     }
 
-    /// [`Session::rebuild`], calling `pages_written` as soon as every page
-    /// and site file is written and before the search index is brought up
-    /// to date (a whole-site job that no page waits for): the moment to
-    /// tell browsers to reload.
-    pub fn rebuild_then(
-        &mut self,
-        changed: &[PathBuf],
-        pages_written: impl FnOnce(&Rebuilt),
-    ) -> Result<Rebuilt, Errors> {
+    /// Brings every page and site file up to date, but not the search
+    /// index and facet table (see [`Session::update_search`]): made from
+    /// the whole site, they take longer than everything a single save
+    /// changes, and no page waits for them. `serve` reloads browsers after
+    /// this and updates the index once saves pause.
+    pub fn rebuild_pages(&mut self, changed: &[PathBuf]) -> Result<Rebuilt, Errors> {
         let started = Instant::now();
         let mut timings = Timings::new();
         let mut config_changed = false;
@@ -149,7 +157,7 @@ impl Session {
         }
         if self.output.is_none() {
             let report = self.build_all()?;
-            let rebuilt = Rebuilt {
+            return Ok(Rebuilt {
                 models: report.models,
                 pages: report.pages,
                 rendered: report.pages,
@@ -159,25 +167,19 @@ impl Session {
                 elapsed: started.elapsed(),
                 timings: report.timings,
                 warnings: report.warnings,
-            };
-            pages_written(&rebuilt);
-            return Ok(rebuilt);
+            });
         }
         timings.lap("read changed files");
         let mut catalog = self.resolve(false)?;
         timings.lap("resolve");
-        let result = self.apply(
-            &catalog,
-            static_changed,
-            &mut timings,
-            started,
-            pages_written,
-        );
+        let result = self.apply(&catalog, static_changed, &mut timings);
         let warnings = std::mem::take(&mut catalog.warnings);
-        // Freeing a large catalog takes milliseconds that the browser need
-        // not wait for.
-        std::thread::spawn(move || drop(catalog));
         let mut rebuilt = result?;
+        // Kept for the search index; freeing the previous catalog takes
+        // milliseconds that the browser need not wait for.
+        if let Some(old) = self.catalog.replace(catalog) {
+            std::thread::spawn(move || drop(old));
+        }
         rebuilt.elapsed = started.elapsed();
         rebuilt.warnings = warnings;
         rebuilt.timings = timings.laps;
@@ -226,8 +228,6 @@ impl Session {
         catalog: &Catalog,
         static_changed: bool,
         timings: &mut Timings,
-        started: Instant,
-        pages_written: impl FnOnce(&Rebuilt),
     ) -> Result<Rebuilt, Errors> {
         let Some(templates) = self.templates.as_ref() else {
             return Err(SiteError::new("the templates are not loaded").into());
@@ -408,44 +408,52 @@ impl Session {
         }
         state.static_files = static_names;
         state.models_json = models_json_fp;
-        let mut rebuilt = Rebuilt {
+        self.value_hashes = rendering.models.iter().map(|m| m.value_hash).collect();
+        Ok(Rebuilt {
             models: catalog.models.len(),
             pages: state.links.len(),
             rendered,
             written,
             removed: removed.len(),
             full: false,
-            elapsed: started.elapsed(),
-            timings: timings.laps.clone(),
+            elapsed: Duration::ZERO,
+            timings: Vec::new(),
             warnings: Vec::new(),
-        };
-        pages_written(&rebuilt);
+        })
+    }
 
-        // The search index and facet table, from the whole site.
-        let search_fp = search::fingerprint(catalog, rendering.models.iter().map(|m| m.value_hash));
-        if search_fp != state.search {
-            let files = search::files(catalog)?;
-            let names: HashSet<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
-            for old in &state.search_files {
-                if !names.contains(old.as_str()) {
-                    output::remove_output_file(&out_dir, old)?;
-                    state.files.remove(old);
-                    rebuilt.removed += 1;
-                }
-            }
-            for (name, bytes) in &files {
-                if let Some(hash) =
-                    output::write_if_changed(&out_dir, name, bytes, state.files.get(name).copied())?
-                {
-                    state.files.insert(name.clone(), hash);
-                    rebuilt.written += 1;
-                }
-            }
-            state.search_files = files.into_iter().map(|(n, _)| n).collect();
-            state.search = search_fp;
-            timings.lap("search index");
+    /// Brings the search index and the facet table up to date with the
+    /// last good rebuild, when what they are made from changed. Returns
+    /// how many files it wrote.
+    pub fn update_search(&mut self) -> Result<usize, Errors> {
+        let (Some(catalog), Some(state)) = (self.catalog.as_ref(), self.output.as_mut()) else {
+            return Ok(0);
+        };
+        let fingerprint = search::fingerprint(catalog, self.value_hashes.iter().copied());
+        if fingerprint == state.search {
+            return Ok(0);
         }
-        Ok(rebuilt)
+        let out_dir = &catalog.config.output_dir;
+        let files = search::files(catalog)?;
+        let names: HashSet<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+        for old in &state.search_files {
+            if !names.contains(old.as_str()) {
+                output::remove_output_file(out_dir, old)?;
+                state.files.remove(old);
+            }
+        }
+        let mut written = 0;
+        for (name, bytes) in &files {
+            if let Some(hash) =
+                output::write_if_changed(out_dir, name, bytes, state.files.get(name).copied())?
+            {
+                state.files.insert(name.clone(), hash);
+                written += 1;
+            }
+        }
+        state.search_files = files.into_iter().map(|(n, _)| n).collect();
+        state.search = fingerprint;
+        Ok(written)
     }
 }
 

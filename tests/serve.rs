@@ -322,6 +322,21 @@ fn after_any_sequence_of_edits_the_output_equals_a_clean_build() {
             read_all().is_some_and(|now| Some(now) != before)
         });
     }
+    // The search index follows once saves pause: wait for it to drop the
+    // deleted home page's text.
+    eventually(
+        "the search index to follow the last edit",
+        Duration::from_secs(30),
+        || {
+            let docs = site.path("public/search-index/d");
+            std::fs::read_dir(&docs).is_ok_and(|entries| {
+                entries.flatten().all(|e| {
+                    std::fs::read_to_string(e.path())
+                        .is_ok_and(|text| !text.contains("Welcome to the atlas"))
+                })
+            })
+        },
+    );
     drop(server);
     // A clean build of the same sources, with the same local base URL.
     let served = snapshot(&site.path("public"));

@@ -12,6 +12,7 @@ pub mod watch;
 
 use std::io::IsTerminal;
 use std::net::{IpAddr, SocketAddr};
+use std::sync::mpsc;
 
 use crate::build::BuildOptions;
 use crate::config::Config;
@@ -162,20 +163,24 @@ fn rebuild_loop(
     quiet: bool,
     color: bool,
 ) {
-    while let Ok(mut paths) = watch.changes.recv() {
+    let mut next: Option<Vec<std::path::PathBuf>> = None;
+    loop {
+        let mut paths = match next.take() {
+            Some(paths) => paths,
+            None => match watch.changes.recv() {
+                Ok(paths) => paths,
+                Err(_) => break,
+            },
+        };
         // Changes that arrived while waiting join this rebuild.
         while let Ok(more) = watch.changes.try_recv() {
             paths.extend(more);
         }
         watch.rewatch(&paths);
         let css_only = watch::only_stylesheets(&paths, &root);
-        let mut reload_after = None;
-        let result = session.rebuild_then(&paths, |pages| {
-            hub.built(css_only);
-            reload_after = Some(pages.elapsed);
-        });
-        match result {
+        match session.rebuild_pages(&paths) {
             Ok(report) => {
+                hub.built(css_only);
                 if !quiet {
                     let shown: Vec<String> = paths
                         .iter()
@@ -183,10 +188,9 @@ fn rebuild_loop(
                         .map(|p| p.strip_prefix(&root).unwrap_or(p).display().to_string())
                         .collect();
                     eprintln!(
-                        "Rebuilt after a change to {} in {:.0?} (browsers reloaded after {:.0?}): {} of {} pages rendered, {} files written{}{}",
+                        "Rebuilt after a change to {} in {:.0?}: {} of {} pages rendered, {} files written{}{}",
                         shown.join(", "),
                         report.elapsed,
-                        reload_after.unwrap_or(report.elapsed),
                         report.rendered,
                         report.pages,
                         report.written,
@@ -208,8 +212,22 @@ fn rebuild_loop(
                 hub.failed(plain_text(&errors));
             }
         }
+        // The search index is made from the whole site: bring it up to
+        // date once saves pause, so that it never holds up a reload.
+        match watch.changes.recv_timeout(SEARCH_PAUSE) {
+            Ok(more) => next = Some(more),
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                if let Err(errors) = session.update_search() {
+                    print_errors(&errors, color);
+                }
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+        }
     }
 }
+
+/// How long saves must pause before the search index is updated.
+const SEARCH_PAUSE: std::time::Duration = std::time::Duration::from_millis(300);
 
 fn print_errors(errors: &Errors, color: bool) {
     for e in &errors.0 {
