@@ -37,7 +37,7 @@ pub struct Session {
     /// The catalog of the last good rebuild and its models' value hashes,
     /// for the search index.
     catalog: Option<Catalog>,
-    value_hashes: Vec<u64>,
+    models: Vec<std::sync::Arc<render::memo::ModelEntry>>,
 }
 
 /// What a rebuild did.
@@ -77,7 +77,7 @@ impl Session {
             memo: Memo::for_rebuilds(),
             output: None,
             catalog: None,
-            value_hashes: Vec::new(),
+            models: Vec::new(),
         })
     }
 
@@ -94,7 +94,7 @@ impl Session {
             .ok_or_else(|| Errors::from(SiteError::new("the templates are not loaded")))?;
         // The full build writes the search index itself.
         self.catalog = None;
-        self.value_hashes.clear();
+        self.models.clear();
         let (report, state) = build_staged(
             &self.options,
             &catalog,
@@ -111,15 +111,16 @@ impl Session {
     /// folder) and brings the whole output folder up to date.
     pub fn rebuild(&mut self, changed: &[PathBuf]) -> Result<Rebuilt, Errors> {
         let mut rebuilt = self.rebuild_pages(changed)?;
-        rebuilt.written += self.update_search()?;
+        rebuilt.written += self.update_site_data()?;
         Ok(rebuilt)
     }
 
-    /// Brings every page and site file up to date, but not the search
-    /// index and facet table (see [`Session::update_search`]): made from
-    /// the whole site, they take longer than everything a single save
-    /// changes, and no page waits for them. `serve` reloads browsers after
-    /// this and updates the index once saves pause.
+    /// Brings every page and site file up to date, but not `models.json`,
+    /// the search index and the facet table (see
+    /// [`Session::update_site_data`]): made from the whole catalog, they
+    /// take longer than everything a single save changes, and no page
+    /// waits for them. `serve` reloads browsers after this and updates them
+    /// once saves pause.
     pub fn rebuild_pages(&mut self, changed: &[PathBuf]) -> Result<Rebuilt, Errors> {
         let started = Instant::now();
         let mut timings = Timings::new();
@@ -328,8 +329,6 @@ impl Session {
             ));
         }
         site_writes.extend(output::feed_file(catalog));
-        let models_json = output::ModelsJson::new(&catalog.config, &rendering.models);
-        let models_json_fp = models_json.fingerprint();
         timings.lap("site files");
 
         // Links: the pages rendered again, and every page when a file is
@@ -377,12 +376,6 @@ impl Session {
                 new_hashes.push((name.clone(), hash));
             }
         }
-        if models_json_fp != state.models_json {
-            // Other model values make other bytes: no need to hash them.
-            models_json.write(&out_dir)?;
-            written += 1;
-            new_hashes.push((output::MODELS_JSON.to_string(), models_json_fp));
-        }
         for name in &removed {
             output::remove_output_file(&out_dir, name)?;
         }
@@ -407,8 +400,7 @@ impl Session {
             state.job_files.insert(key, files);
         }
         state.static_files = static_names;
-        state.models_json = models_json_fp;
-        self.value_hashes = rendering.models.iter().map(|m| m.value_hash).collect();
+        self.models = rendering.models;
         Ok(Rebuilt {
             models: catalog.models.len(),
             pages: state.links.len(),
@@ -422,18 +414,31 @@ impl Session {
         })
     }
 
-    /// Brings the search index and the facet table up to date with the
-    /// last good rebuild, when what they are made from changed. Returns
-    /// how many files it wrote.
-    pub fn update_search(&mut self) -> Result<usize, Errors> {
+    /// Brings the files made from the whole catalog up to date with the
+    /// last good rebuild, when what they are made from changed:
+    /// `models.json`, the search index and the facet table. Returns how
+    /// many files it wrote.
+    pub fn update_site_data(&mut self) -> Result<usize, Errors> {
         let (Some(catalog), Some(state)) = (self.catalog.as_ref(), self.output.as_mut()) else {
             return Ok(0);
         };
-        let fingerprint = search::fingerprint(catalog, self.value_hashes.iter().copied());
-        if fingerprint == state.search {
-            return Ok(0);
-        }
         let out_dir = &catalog.config.output_dir;
+        let mut written = 0;
+        let models_json = output::ModelsJson::new(&catalog.config, &self.models);
+        let models_json_fp = models_json.fingerprint();
+        if models_json_fp != state.models_json {
+            // Other model values make other bytes: no need to hash them.
+            models_json.write(out_dir)?;
+            state
+                .files
+                .insert(output::MODELS_JSON.to_string(), models_json_fp);
+            state.models_json = models_json_fp;
+            written += 1;
+        }
+        let fingerprint = search::fingerprint(catalog, self.models.iter().map(|m| m.value_hash));
+        if fingerprint == state.search {
+            return Ok(written);
+        }
         let files = search::files(catalog)?;
         let names: HashSet<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
         for old in &state.search_files {
@@ -442,7 +447,6 @@ impl Session {
                 state.files.remove(old);
             }
         }
-        let mut written = 0;
         for (name, bytes) in &files {
             if let Some(hash) =
                 output::write_if_changed(out_dir, name, bytes, state.files.get(name).copied())?

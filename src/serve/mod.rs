@@ -212,12 +212,13 @@ fn rebuild_loop(
                 hub.failed(plain_text(&errors));
             }
         }
-        // The search index is made from the whole site: bring it up to
-        // date once saves pause, so that it never holds up a reload.
+        // models.json and the search index are made from the whole
+        // catalog: bring them up to date once saves pause, so that they
+        // never hold up a reload.
         match watch.changes.recv_timeout(SEARCH_PAUSE) {
             Ok(more) => next = Some(more),
             Err(mpsc::RecvTimeoutError::Timeout) => {
-                if let Err(errors) = session.update_search() {
+                if let Err(errors) = session.update_site_data() {
                     print_errors(&errors, color);
                 }
             }
@@ -226,7 +227,8 @@ fn rebuild_loop(
     }
 }
 
-/// How long saves must pause before the search index is updated.
+/// How long saves must pause before models.json and the search index are
+/// updated.
 const SEARCH_PAUSE: std::time::Duration = std::time::Duration::from_millis(300);
 
 fn print_errors(errors: &Errors, color: bool) {
