@@ -80,6 +80,12 @@ impl Staging {
             std::fs::remove_dir_all(&old).map_err(|e| SiteError::io("clear", &old, &e))?;
         }
         let had_old = self.target.exists();
+        #[cfg(target_os = "linux")]
+        if had_old && swap_folders(&self.dir, &self.target).is_ok() {
+            // The staging name now holds the previous output.
+            return std::fs::remove_dir_all(&self.dir)
+                .map_err(|e| SiteError::io("remove", &self.dir, &e));
+        }
         if had_old {
             std::fs::rename(&self.target, &old)
                 .map_err(|e| SiteError::io("move aside", &self.target, &e))?;
@@ -176,6 +182,14 @@ pub fn remove_output_file(dir: &Path, rel: &str) -> Result<(), SiteError> {
         parent = p.parent();
     }
     Ok(())
+}
+
+/// Exchanges two folders in one step, so that a reader of the output (the
+/// dev server) never finds it missing.
+#[cfg(target_os = "linux")]
+fn swap_folders(a: &Path, b: &Path) -> std::io::Result<()> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(std::io::Error::from)
 }
 
 /// The static files of the theme and then of the site (whose file of the
