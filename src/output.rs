@@ -192,6 +192,17 @@ fn swap_folders(a: &Path, b: &Path) -> std::io::Result<()> {
     renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(std::io::Error::from)
 }
 
+/// Whether `rel` (relative to the site folder) is in a folder of static
+/// files: the site's `static/` or a theme's `themes/<name>/static/`.
+pub fn is_static_source(rel: &Path) -> bool {
+    let mut parts = rel.components().map(|c| c.as_os_str());
+    match parts.next() {
+        Some(first) if first == "static" => true,
+        Some(first) if first == "themes" => parts.nth(1).is_some_and(|c| c == "static"),
+        _ => false,
+    }
+}
+
 /// The static files of the theme and then of the site (whose file of the
 /// same name wins), by their path in the output (relative, with `/`).
 pub fn static_files(config: &Config, theme: &ThemeSource) -> Vec<(String, StaticFile)> {

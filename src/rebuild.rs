@@ -43,16 +43,12 @@ pub struct Session {
 /// What a rebuild did.
 #[derive(Debug)]
 pub struct Rebuilt {
-    pub models: usize,
     pub pages: usize,
     /// Pages rendered again (the others were unchanged).
     pub rendered: usize,
     /// Files written because their bytes changed.
     pub written: usize,
     pub removed: usize,
-    /// Whether everything was built again into a fresh folder (the first
-    /// build, a configuration change, or the first good build after errors).
-    pub full: bool,
     pub elapsed: Duration,
     /// How long each stage took, in order.
     pub timings: Vec<(&'static str, Duration)>,
@@ -138,7 +134,7 @@ impl Session {
             let rel = self.relative(path);
             if rel == config_file {
                 config_changed = true;
-            } else if rel.starts_with("static") || is_theme_static(&rel) {
+            } else if output::is_static_source(&rel) {
                 static_changed = true;
             } else if rel.starts_with("templates") || rel.starts_with("themes") {
                 templates_changed = true;
@@ -159,12 +155,10 @@ impl Session {
         if self.output.is_none() {
             let report = self.build_all()?;
             return Ok(Rebuilt {
-                models: report.models,
                 pages: report.pages,
                 rendered: report.pages,
                 written: report.files,
                 removed: 0,
-                full: true,
                 elapsed: started.elapsed(),
                 timings: report.timings,
                 warnings: report.warnings,
@@ -317,15 +311,9 @@ impl Session {
             }
         }
         if pages_added_or_gone {
-            let pages: Vec<&PageLinks> = state
-                .links
-                .values()
-                .filter(|p| !removed.contains(&p.file) && !rendered_links.contains_key(&p.file))
-                .chain(rendered_links.values())
-                .collect();
             site_writes.push(output::sitemap_file(
                 catalog,
-                &crate::build::sitemap_pages(pages),
+                &crate::build::sitemap_pages(pages_after(state, &removed, &rendered_links)),
             ));
         }
         site_writes.extend(output::feed_file(catalog));
@@ -347,13 +335,7 @@ impl Session {
         let to_check: Vec<&PageLinks> = if removed.is_empty() && !ids_changed {
             sorted(rendered_links.values())
         } else {
-            sorted(
-                state
-                    .links
-                    .values()
-                    .filter(|p| !removed.contains(&p.file) && !rendered_links.contains_key(&p.file))
-                    .chain(rendered_links.values()),
-            )
+            sorted(pages_after(state, &removed, &rendered_links))
         };
         internal::check_pages(
             to_check,
@@ -402,12 +384,10 @@ impl Session {
         state.static_files = static_names;
         self.models = rendering.models;
         Ok(Rebuilt {
-            models: catalog.models.len(),
             pages: state.links.len(),
             rendered,
             written,
             removed: removed.len(),
-            full: false,
             elapsed: Duration::ZERO,
             timings: Vec::new(),
             warnings: Vec::new(),
@@ -461,6 +441,20 @@ impl Session {
     }
 }
 
+/// Every page of the output after this rebuild: those rendered again, and
+/// the others of the last good output that are not gone.
+fn pages_after<'a>(
+    state: &'a OutputState,
+    removed: &'a HashSet<String>,
+    rendered: &'a HashMap<String, PageLinks>,
+) -> impl Iterator<Item = &'a PageLinks> {
+    state
+        .links
+        .values()
+        .filter(|p| !removed.contains(&p.file) && !rendered.contains_key(&p.file))
+        .chain(rendered.values())
+}
+
 /// The output as it will be after this rebuild: the pages rendered again,
 /// over the last good output, without the files that are gone.
 struct Overlay<'a> {
@@ -483,12 +477,4 @@ impl Published for Overlay<'_> {
         }
         (self.state.files.contains_key(file) || self.new_names.contains(file)).then_some(None)
     }
-}
-
-/// `themes/<name>/static/...`
-fn is_theme_static(rel: &Path) -> bool {
-    let mut parts = rel.components();
-    parts.next().is_some_and(|c| c.as_os_str() == "themes")
-        && parts.next().is_some()
-        && parts.next().is_some_and(|c| c.as_os_str() == "static")
 }

@@ -552,20 +552,6 @@ impl<'a> PublishedFiles<'a> {
     }
 }
 
-/// Checks every internal link and fragment. `pages` are the rendered
-/// documents; `other_files` are the rest of the output (static files,
-/// feeds). Every broken link is reported.
-pub fn check(
-    pages: &[PageLinks],
-    other_files: &[String],
-    fragment_checks: &[FragmentCheck],
-    base_url: &str,
-    base_path: &str,
-) -> Result<(), Errors> {
-    let published = PublishedFiles::new(pages, other_files.iter().map(String::as_str));
-    check_pages(pages, &published, fragment_checks, base_url, base_path)
-}
-
 /// Checks the internal links of `pages` against every published file, and
 /// every `@/...#fragment` link of `fragment_checks`.
 pub fn check_pages<'a>(

@@ -183,6 +183,38 @@ impl Memo {
     }
 }
 
+/// What the catalog and the tool pages offer to filter by: every taxonomy
+/// with its terms (`taxonomies`) and the other facets with their counts
+/// (`facets`). Made once per build.
+struct Finder {
+    taxonomies: Value,
+    facets: Value,
+    fingerprint: u64,
+}
+
+impl Finder {
+    fn new(c: &Catalog) -> Self {
+        let taxonomies = Value::Array(
+            c.taxonomies
+                .iter()
+                .map(|t| {
+                    json!({
+                        "taxonomy": taxonomy_value(c, t),
+                        "terms": t.terms.iter().map(|term| term_value(c, t, term)).collect::<Vec<_>>(),
+                    })
+                })
+                .collect(),
+        );
+        let facets = finder_facets(c);
+        let fingerprint = Fingerprint::new().json(&taxonomies).json(&facets).finish();
+        Finder {
+            taxonomies,
+            facets,
+            fingerprint,
+        }
+    }
+}
+
 /// One unit of rendering work.
 enum Job<'a> {
     Home,
@@ -216,6 +248,7 @@ struct Renderer<'a> {
     fresh_markdown: Mutex<Vec<(PathBuf, Arc<MarkdownEntry>)>>,
     /// The tool pages the theme has a template for.
     tools: Vec<&'static str>,
+    finder: Finder,
     /// `site/<rel>.md` (relative to `site/`) -> page index.
     pages_by_file: HashMap<String, usize>,
 }
@@ -309,6 +342,7 @@ impl<'a> Renderer<'a> {
             fresh_models,
             fresh_markdown: Mutex::new(Vec::new()),
             tools,
+            finder: Finder::new(catalog),
             pages_by_file,
         })
     }
@@ -392,6 +426,8 @@ impl<'a> Renderer<'a> {
         // to a list of things to put in the context if the page is made.
         let mut parts: Vec<(&'static str, Value)> = Vec::new();
         let mut rows: Option<Vec<usize>> = None;
+        // `taxonomies` and `facets`, the same on every page that has them.
+        let mut finder = false;
         let template: String = match job {
             Job::Home => {
                 let categories: Vec<Value> = c
@@ -446,14 +482,12 @@ impl<'a> Renderer<'a> {
                 "section.html".to_string()
             }
             Job::Catalog => {
-                parts.push(("taxonomies", self.taxonomies()));
-                parts.push(("facets", finder_facets(c)));
+                finder = true;
                 rows = Some((0..c.models.len()).collect());
                 "catalog.html".to_string()
             }
             Job::Tool(path) => {
-                parts.push(("taxonomies", self.taxonomies()));
-                parts.push(("facets", finder_facets(c)));
+                finder = true;
                 parts.push(("model_count", json!(c.models.len())));
                 tool_template(path)
             }
@@ -482,6 +516,9 @@ impl<'a> Renderer<'a> {
         fp.str(&template);
         for (name, value) in &parts {
             fp.str(name).json(value);
+        }
+        if finder {
+            fp.u64(self.finder.fingerprint);
         }
         if let Some(rows) = &rows {
             fp.u64(rows.len() as u64);
@@ -520,6 +557,10 @@ impl<'a> Renderer<'a> {
         for (name, value) in &parts {
             ctx.insert(*name, value);
         }
+        if finder {
+            ctx.insert("taxonomies", &self.finder.taxonomies);
+            ctx.insert("facets", &self.finder.facets);
+        }
         if let Some(rows) = &rows {
             ctx.insert("model_rows", &self.rows_html(rows));
             ctx.insert("model_count", &rows.len());
@@ -556,22 +597,6 @@ impl<'a> Renderer<'a> {
             outputs: Some(outputs),
             checks,
         })
-    }
-
-    /// Every taxonomy with its terms, for the catalog and the tool pages.
-    fn taxonomies(&self) -> Value {
-        let c = self.catalog;
-        Value::Array(
-            c.taxonomies
-                .iter()
-                .map(|t| {
-                    json!({
-                        "taxonomy": taxonomy_value(c, t),
-                        "terms": t.terms.iter().map(|term| term_value(c, t, term)).collect::<Vec<_>>(),
-                    })
-                })
-                .collect(),
-        )
     }
 
     /// The table rows of the models `indices`, in that order.

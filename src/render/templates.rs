@@ -350,7 +350,7 @@ impl tera::Function for GetUrl {
                     .or_insert_with(|| {
                         self.theme
                             .static_bytes(&self.static_root, path)
-                            .map(|b| format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&b)))
+                            .map(|b| format!("{:016x}", hash_bytes(&b)))
                     })
                     .clone()
             };

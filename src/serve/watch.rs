@@ -158,14 +158,7 @@ pub fn only_stylesheets(paths: &[PathBuf], root: &Path) -> bool {
     !paths.is_empty()
         && paths.iter().all(|p| {
             let rel = p.strip_prefix(root).unwrap_or(p);
-            let is_css = p.extension().is_some_and(|e| e == "css");
-            let in_static = rel.starts_with("static")
-                || (rel.starts_with("themes")
-                    && rel
-                        .components()
-                        .nth(2)
-                        .is_some_and(|c| c.as_os_str() == "static"));
-            is_css && in_static
+            p.extension().is_some_and(|e| e == "css") && crate::output::is_static_source(rel)
         })
 }
 
