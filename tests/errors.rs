@@ -259,6 +259,25 @@ fn missing_theme_lists_what_exists() {
 }
 
 #[test]
+fn theme_without_the_row_template_names_the_missing_file() {
+    let (_, run) = fails_after(|s| {
+        // A copy of the default theme made before model rows had a
+        // template of their own.
+        let theme = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
+        for entry in walkdir::WalkDir::new(&theme).into_iter().flatten() {
+            let rel = entry.path().strip_prefix(&theme).expect("inside the theme");
+            if entry.file_type().is_file() && !rel.ends_with("partials/model_row.html") {
+                let text = std::fs::read_to_string(entry.path()).expect("theme file");
+                s.write(&format!("themes/default/{}", rel.display()), &text);
+            }
+        }
+    });
+    run.expect_stderr("themes/default/templates/partials/model_row.html")
+        .expect_stderr("the theme has no `partials/model_row.html`")
+        .expect_stderr("copy it from the default theme");
+}
+
+#[test]
 fn errors_in_several_files_are_reported_together() {
     let (_, run) = fails_after(|s| {
         s.write("data/models/llama-2.yaml", "name: Llama 2\ncreator: meta\n");

@@ -851,8 +851,16 @@ fn model_entries(
     env: u64,
 ) -> Result<(Vec<Arc<ModelEntry>>, Vec<usize>), Errors> {
     if !templates.has(ROW_TEMPLATE) {
+        // Only a theme folder can lack it: the built-in theme has it.
+        let theme_dir = match &templates.theme {
+            templates::ThemeSource::Folder(dir) => dir
+                .strip_prefix(&catalog.config.root)
+                .unwrap_or(dir)
+                .to_path_buf(),
+            templates::ThemeSource::BuiltIn => PathBuf::new(),
+        };
         return Err(SiteError::new(format!("the theme has no `{ROW_TEMPLATE}`"))
-            .in_file(PathBuf::from("templates").join(ROW_TEMPLATE))
+            .in_file(theme_dir.join("templates").join(ROW_TEMPLATE))
             .hint("model tables are made of this template's rows, one per model, given `m` (a model row); copy it from the default theme (`modelsite init` writes it)")
             .into());
     }
