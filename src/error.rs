@@ -83,13 +83,16 @@ impl SiteError {
     }
 
     /// Draws the error for a terminal: the message, the location, the line
-    /// of source with a marker under the column, and the hint.
+    /// of source with a marker under the column, and the hint. Long lines are
+    /// wrapped only when drawing in colour (for a person at a terminal); in a
+    /// pipe or a log each message stays on one line, so it can be searched.
     pub fn render(&self, color: bool) -> String {
         let handler = if color {
             miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode())
         } else {
             miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
-        };
+        }
+        .with_wrap_lines(color);
         let span = self.byte_offset();
         let source = match (span, &self.snippet_source, &self.location) {
             (Some(_), Some(text), Some(loc)) => Some(miette::NamedSource::new(

@@ -318,3 +318,27 @@ fn usage_error_exits_with_two() {
     let site = Site::new();
     site.run(&["build", "--no-such-flag"]).expect_code(2);
 }
+
+#[test]
+fn a_long_message_stays_on_one_line_when_not_printed_to_a_terminal() {
+    // With the message, this line is far wider than the 200 columns a
+    // report is wrapped to on a terminal.
+    let id = "a-model-whose-name-runs-on-well-past-the-width-of-any-terminal-window-that-a-person-would-keep-open-and-then-some-more-so-that-the-line-is-wider-than-two-hundred-columns";
+    let file = format!("data/models/{id}.yaml");
+    let (_, run) = fails_after(|s| {
+        s.write(
+            &file,
+            "name: Long\ncreator: meta\ncategory: generative\nsummary: a: b\n",
+        );
+    });
+    let line = run
+        .stderr
+        .lines()
+        .find(|l| l.contains(&format!("{file}:4:11")))
+        .unwrap_or_else(|| panic!("no line names the file\n{}", run.stderr));
+    assert!(
+        line.contains("mapping values are not allowed in this context"),
+        "the message is cut on to another line: {line:?}\n{}",
+        run.stderr
+    );
+}

@@ -84,7 +84,7 @@ async fn run(options: ServeOptions, config: Config) -> Result<(), Errors> {
     build_options.check_external = false;
 
     let hub = Hub::new();
-    let color = std::io::stderr().is_terminal();
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let (session, first) = {
         let opts = build_options.clone();
         tokio::task::spawn_blocking(move || -> Result<_, Errors> {
