@@ -236,14 +236,9 @@ fn build_into(
         || render::render_site(catalog, templates, memo, &emit),
         || {
             let started = Instant::now();
-            let files = search::files(catalog).and_then(|files| {
-                files
-                    .into_iter()
-                    .map(|(name, bytes)| {
-                        staging.write(&name, &bytes)?;
-                        Ok((name, render::memo::hash_bytes(&bytes)))
-                    })
-                    .collect::<Result<Vec<_>, SiteError>>()
+            let files = search::files(catalog, &|name, bytes| {
+                staging.write(name, bytes)?;
+                Ok(render::memo::hash_bytes(bytes))
             });
             (files, started.elapsed())
         },

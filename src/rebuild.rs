@@ -419,7 +419,10 @@ impl Session {
         if fingerprint == state.search {
             return Ok(written);
         }
-        let files = search::files(catalog)?;
+        let known = &state.files;
+        let files = search::files(catalog, &|name, bytes| {
+            output::write_if_changed(out_dir, name, bytes, known.get(name).copied())
+        })?;
         let names: HashSet<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
         for old in &state.search_files {
             if !names.contains(old.as_str()) {
@@ -427,11 +430,9 @@ impl Session {
                 state.files.remove(old);
             }
         }
-        for (name, bytes) in &files {
-            if let Some(hash) =
-                output::write_if_changed(out_dir, name, bytes, state.files.get(name).copied())?
-            {
-                state.files.insert(name.clone(), hash);
+        for (name, hash) in &files {
+            if let Some(hash) = hash {
+                state.files.insert(name.clone(), *hash);
                 written += 1;
             }
         }

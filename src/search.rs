@@ -5,15 +5,16 @@
 //! model's id, name and filterable values, compact) that the chooser and
 //! the comparison page read.
 //!
-//! It reads the resolved [`Catalog`] and returns the files' bytes; it
-//! renders no page, writes nothing and knows nothing of templates.
+//! It reads the resolved [`Catalog`] and hands each file's bytes, as soon
+//! as they are made, to the caller's `put` (which writes them); it renders
+//! no page and knows nothing of templates or of where files go.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use crate::catalog::{Catalog, license_name, task_name};
 use crate::error::SiteError;
@@ -25,12 +26,20 @@ pub const INDEX_DIR: &str = "search-index";
 /// The facet table's file in the output.
 pub const FACETS_FILE: &str = "facets.json";
 
-/// The facet table and, when `[search] enabled`, the full-text index: each
-/// file's path relative to the output folder, and its bytes.
-pub fn files(catalog: &Catalog) -> Result<Vec<(String, Vec<u8>)>, SiteError> {
-    let mut files = vec![(FACETS_FILE.to_string(), facets_json(catalog)?)];
+/// Where each file goes: called with its path and bytes, it returns what
+/// the caller keeps of it (a hash, say).
+pub type Put<'a, T> = dyn Fn(&str, &[u8]) -> Result<T, SiteError> + Sync + 'a;
+
+/// The facet table and, when `[search] enabled`, the full-text index:
+/// each file, as soon as it is made, goes to `put` with its path relative
+/// to the output folder, and what `put` returned comes back with each
+/// path (the facet table first, then the index's `meta.json`, word files
+/// and text files). No file's bytes are kept once `put` has them.
+pub fn files<T: Send>(catalog: &Catalog, put: &Put<T>) -> Result<Vec<(String, T)>, SiteError> {
+    let facets = put(FACETS_FILE, &facets_json(catalog)?)?;
+    let mut files = vec![(FACETS_FILE.to_string(), facets)];
     if catalog.config.search.enabled {
-        files.extend(index_files(catalog)?);
+        files.extend(index_files(catalog, put)?);
     }
     Ok(files)
 }
@@ -141,16 +150,19 @@ fn push_words(out: &mut String, words: &str) {
     }
 }
 
-/// The documents a word is in, ascending, each with the word's weight.
+/// The documents a word is in, ascending, each with how often the word
+/// occurs there (titles counting more).
 type Postings = Vec<(u32, u32)>;
-
-/// A document's words, sorted, each with how often it occurs.
-type WordCounts<'a> = Vec<(Cow<'a, str>, u32)>;
 
 /// How many documents share one file of texts: a result fetches the file
 /// of its document, so a small number keeps a query's download small while
 /// a large site does not get one file per page.
 const DOCS_PER_CHUNK: usize = 8;
+
+/// How many documents have their words counted at once: the counts of a
+/// batch are folded into the postings before the next batch is counted,
+/// so they never all live together.
+const COUNT_BATCH: usize = 1024;
 
 /// A word of a title counts as this many words of the text.
 const TITLE_WEIGHT: u32 = 10;
@@ -160,7 +172,7 @@ const TITLE_WEIGHT: u32 = 10;
 const BM25_K1: f64 = 1.2;
 const BM25_B: f64 = 0.75;
 
-/// Builds the full-text index and writes it under `search-index/`:
+/// Builds the full-text index under `search-index/`:
 ///
 /// - `meta.json`: `{docs, per_chunk, shards}`, the number of documents, how
 ///   many share a text file, and the list of word files;
@@ -174,43 +186,43 @@ const BM25_B: f64 = 0.75;
 ///
 /// The browser lowercases the query, splits it into words the same way,
 /// fetches one word file per word and the text files of the results only.
-fn index_files(catalog: &Catalog) -> Result<Vec<(String, Vec<u8>)>, SiteError> {
+fn index_files<T: Send>(catalog: &Catalog, put: &Put<T>) -> Result<Vec<(String, T)>, SiteError> {
     let records = records(catalog);
-    // Each document's words and how often they occur, titles counting more.
-    let counted: Vec<(WordCounts<'_>, u32)> = records
-        .par_iter()
-        .map(|r| {
-            let mut counts: FxHashMap<Cow<'_, str>, u32> = FxHashMap::default();
-            let mut length = 0;
-            for_each_word(&r.text, |word| {
-                *counts.entry(word).or_default() += 1;
-                length += 1;
-            });
-            for_each_word(&r.title, |word| {
-                *counts.entry(word).or_default() += TITLE_WEIGHT;
-                length += TITLE_WEIGHT;
-            });
-            let mut counts: WordCounts<'_> = counts.into_iter().collect();
-            counts.sort_unstable();
-            (counts, length)
+    let doc_files: Vec<(String, T)> = records
+        .par_chunks(DOCS_PER_CHUNK)
+        .enumerate()
+        .map(|(n, chunk)| {
+            let rel = format!("{INDEX_DIR}/d/{n}.json");
+            let docs: Vec<(&str, &str, &str, &str)> = chunk
+                .iter()
+                .map(|r| (r.url.as_str(), r.title.as_str(), r.kind, r.text.as_str()))
+                .collect();
+            let bytes = to_json(&rel, &docs)?;
+            Ok((rel.clone(), put(&rel, &bytes)?))
         })
-        .collect();
-    let average =
-        counted.iter().map(|(_, l)| f64::from(*l)).sum::<f64>() / counted.len().max(1) as f64;
+        .collect::<Result<_, SiteError>>()?;
 
-    // Word -> postings, documents in ascending order.
+    // Word -> postings, and each document's length in words.
     let mut postings: FxHashMap<Cow<'_, str>, Postings> = FxHashMap::default();
-    for (doc, (counts, length)) in counted.into_iter().enumerate() {
-        let norm = BM25_K1 * (1.0 - BM25_B + BM25_B * f64::from(length) / average.max(1.0));
-        for (word, tf) in counts {
-            let tf = f64::from(tf);
-            let weight = (tf * (BM25_K1 + 1.0) / (tf + norm) * 100.0).round() as u32;
-            postings
-                .entry(word)
-                .or_default()
-                .push((doc as u32, weight.max(1)));
+    let mut lengths: Vec<u32> = Vec::with_capacity(records.len());
+    for batch in records.chunks(COUNT_BATCH) {
+        let counted: Vec<_> = batch.par_iter().map(count_words).collect();
+        for (counts, length) in counted {
+            let doc = lengths.len() as u32;
+            lengths.push(length);
+            for (word, tf) in counts {
+                postings.entry(word).or_default().push((doc, tf));
+            }
         }
     }
+    let average = lengths.iter().map(|&l| f64::from(l)).sum::<f64>() / lengths.len().max(1) as f64;
+    let weight = |doc: u32, tf: u32| -> u32 {
+        let length = f64::from(lengths[doc as usize]);
+        let norm = BM25_K1 * (1.0 - BM25_B + BM25_B * length / average.max(1.0));
+        let tf = f64::from(tf);
+        ((tf * (BM25_K1 + 1.0) / (tf + norm) * 100.0).round() as u32).max(1)
+    };
+
     let mut shards: BTreeMap<String, Vec<(Cow<'_, str>, Postings)>> = BTreeMap::new();
     for (word, list) in postings {
         shards
@@ -218,51 +230,74 @@ fn index_files(catalog: &Catalog) -> Result<Vec<(String, Vec<u8>)>, SiteError> {
             .or_default()
             .push((word, list));
     }
-
-    let mut written = Vec::with_capacity(shards.len() + records.len() / DOCS_PER_CHUNK + 2);
+    let meta_rel = format!("{INDEX_DIR}/meta.json");
     let meta = json!({
         "docs": records.len(),
         "per_chunk": DOCS_PER_CHUNK,
         "shards": shards.keys().collect::<Vec<_>>(),
     });
-    let put = |rel: String, value: &Value| -> Result<(String, Vec<u8>), SiteError> {
-        let bytes = serde_json::to_vec(value)
-            .map_err(|e| SiteError::new(format!("cannot write {rel}: {e}")))?;
-        Ok((rel, bytes))
-    };
-    written.push(put(format!("{INDEX_DIR}/meta.json"), &meta)?);
-    let shard_files: Vec<(String, Vec<u8>)> = shards
+    let meta_bytes = to_json(&meta_rel, &meta)?;
+    let mut written = Vec::with_capacity(shards.len() + doc_files.len() + 1);
+    written.push((meta_rel.clone(), put(&meta_rel, &meta_bytes)?));
+    let shard_files: Vec<(String, T)> = shards
         .into_par_iter()
         .map(|(key, mut words)| {
             words.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-            let mut map = Map::new();
-            for (word, list) in words {
-                let mut flat = Vec::with_capacity(list.len() * 2);
+            let rel = format!("{INDEX_DIR}/w/{key}.json");
+            let mut out: Vec<u8> = Vec::new();
+            out.push(b'{');
+            for (i, (word, list)) in words.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                serde_json::to_writer(&mut out, word.as_ref())
+                    .map_err(|e| SiteError::new(format!("cannot write {rel}: {e}")))?;
+                out.extend_from_slice(b":[");
                 let mut previous = 0;
-                for (doc, weight) in list {
-                    flat.push(json!(doc - previous));
-                    flat.push(json!(weight));
+                for (j, &(doc, tf)) in list.iter().enumerate() {
+                    if j > 0 {
+                        out.push(b',');
+                    }
+                    push_number(&mut out, doc - previous);
+                    out.push(b',');
+                    push_number(&mut out, weight(doc, tf));
                     previous = doc;
                 }
-                map.insert(word.into_owned(), Value::Array(flat));
+                out.push(b']');
             }
-            put(format!("{INDEX_DIR}/w/{key}.json"), &Value::Object(map))
+            out.push(b'}');
+            Ok((rel.clone(), put(&rel, &out)?))
         })
-        .collect::<Result<_, _>>()?;
+        .collect::<Result<_, SiteError>>()?;
     written.extend(shard_files);
-    let doc_files: Vec<(String, Vec<u8>)> = records
-        .par_chunks(DOCS_PER_CHUNK)
-        .enumerate()
-        .map(|(n, chunk)| {
-            let docs: Vec<Value> = chunk
-                .iter()
-                .map(|r| json!([r.url, r.title, r.kind, r.text]))
-                .collect();
-            put(format!("{INDEX_DIR}/d/{n}.json"), &Value::Array(docs))
-        })
-        .collect::<Result<_, _>>()?;
     written.extend(doc_files);
     Ok(written)
+}
+
+/// A document's words, each with how often it occurs (a title's words
+/// [`TITLE_WEIGHT`] times), and its length in words counted the same way.
+fn count_words(r: &Record) -> (Vec<(Cow<'_, str>, u32)>, u32) {
+    let mut counts: FxHashMap<Cow<'_, str>, u32> = FxHashMap::default();
+    let mut length = 0;
+    for_each_word(&r.text, |word| {
+        *counts.entry(word).or_default() += 1;
+        length += 1;
+    });
+    for_each_word(&r.title, |word| {
+        *counts.entry(word).or_default() += TITLE_WEIGHT;
+        length += TITLE_WEIGHT;
+    });
+    (counts.into_iter().collect(), length)
+}
+
+fn push_number(out: &mut Vec<u8>, n: u32) {
+    use std::io::Write;
+    // Writing to a Vec cannot fail.
+    let _ = write!(out, "{n}");
+}
+
+fn to_json(rel: &str, value: &impl serde::Serialize) -> Result<Vec<u8>, SiteError> {
+    serde_json::to_vec(value).map_err(|e| SiteError::new(format!("cannot write {rel}: {e}")))
 }
 
 /// Calls `f` with each word of `text`, lowercased: runs of letters and

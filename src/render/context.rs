@@ -317,38 +317,54 @@ pub fn with_prose(mut model: Value, content: String, toc: &[TocEntry]) -> Value 
     model
 }
 
-/// Does the model value match every `field=value` filter? A list field
-/// matches when one element does; a term matches by id.
-pub fn matches_filters(model: &Value, filters: &[(String, String)]) -> bool {
-    filters.iter().all(|(key, wanted)| {
-        let Some(v) = model.get(key) else {
-            return false;
-        };
-        let one = |v: &Value| match v {
-            Value::String(s) => s == wanted,
-            Value::Number(n) => n.to_string() == *wanted,
-            Value::Bool(b) => b.to_string() == *wanted,
-            Value::Object(o) => o.get("id").and_then(Value::as_str) == Some(wanted.as_str()),
-            _ => false,
-        };
-        match v {
-            Value::Array(items) => items.iter().any(one),
-            other => one(other),
-        }
-    })
-}
+/// A model's top-level fields as the `models(...)` shortcode compares
+/// them: every field but a plain object, each with the texts it matches (a
+/// string as written, a number or truth value as printed, a term by its
+/// id, a list by any of its items).
+pub struct FilterView(Vec<(String, Vec<String>)>);
 
-/// The models that a `models(...)` filter can name.
-pub fn filterable_fields(model: &Value) -> Vec<String> {
-    model
-        .as_object()
-        .map(|o| {
-            o.iter()
-                .filter(|(_, v)| !matches!(v, Value::Object(m) if !m.contains_key("id")))
-                .map(|(k, _)| k.clone())
-                .collect()
+impl FilterView {
+    pub fn new(model: &Value) -> FilterView {
+        let text = |v: &Value| match v {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            Value::Bool(b) => Some(b.to_string()),
+            Value::Object(o) => o.get("id").and_then(Value::as_str).map(str::to_string),
+            _ => None,
+        };
+        let fields = model
+            .as_object()
+            .map(|o| {
+                o.iter()
+                    .filter(|(_, v)| !matches!(v, Value::Object(m) if !m.contains_key("id")))
+                    .map(|(k, v)| {
+                        let texts = match v {
+                            Value::Array(items) => items.iter().filter_map(text).collect(),
+                            other => text(other).into_iter().collect(),
+                        };
+                        (k.clone(), texts)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        FilterView(fields)
+    }
+
+    /// The fields a `models(...)` filter can name.
+    pub fn fields(&self) -> Vec<String> {
+        self.0.iter().map(|(k, _)| k.clone()).collect()
+    }
+
+    /// Does the model match every `field=value` filter? A list field
+    /// matches when one element does; a term matches by id.
+    pub fn matches(&self, filters: &[(String, String)]) -> bool {
+        filters.iter().all(|(key, wanted)| {
+            self.0
+                .iter()
+                .find(|(k, _)| k == key)
+                .is_some_and(|(_, texts)| texts.iter().any(|t| t == wanted))
         })
-        .unwrap_or_default()
+    }
 }
 
 /// Model `i`'s value in a model-row list sorted by name (catalog order).
@@ -533,4 +549,39 @@ pub fn finder_facets(catalog: &Catalog) -> Value {
         "sized_count": sized,
         "unlicensed_count": unlicensed,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_filter_view_matches_text_numbers_truth_terms_and_lists() {
+        let model = json!({
+            "name": "Bert",
+            "parameters": 110,
+            "gated": false,
+            "creator": {"id": "google", "name": "Google"},
+            "tasks": [{"id": "fill-mask"}, {"id": "text-classification"}],
+            "tags": ["nlp", "encoder"],
+            "links": {"paper": "https://arxiv.org/abs/1810.04805"},
+            "released": null,
+        });
+        let view = FilterView::new(&model);
+        let f = |k: &str, v: &str| vec![(k.to_string(), v.to_string())];
+        assert!(view.matches(&f("name", "Bert")));
+        assert!(view.matches(&f("parameters", "110")));
+        assert!(view.matches(&f("gated", "false")));
+        assert!(view.matches(&f("creator", "google")));
+        assert!(view.matches(&f("tasks", "text-classification")));
+        assert!(view.matches(&f("tags", "encoder")));
+        assert!(!view.matches(&f("tags", "decoder")));
+        assert!(!view.matches(&f("released", "null")));
+        assert!(!view.matches(&f("missing", "x")));
+        let both = [f("name", "Bert"), f("tags", "nlp")].concat();
+        assert!(view.matches(&both));
+        // A plain object (not a term) is not a field a filter can name.
+        assert!(!view.fields().contains(&"links".to_string()));
+        assert!(view.fields().contains(&"released".to_string()));
+    }
 }

@@ -11,13 +11,14 @@
 use rustc_hash::FxHashMap as HashMap;
 use std::hash::Hasher;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use serde_json::Value;
 use xxhash_rust::xxh3::Xxh3;
 
 use crate::error::SiteError;
 use crate::markdown::{Problem, Rendered};
+use crate::render::context::FilterView;
 use crate::source::data::ModelData;
 
 /// Everything kept between builds.
@@ -51,16 +52,37 @@ pub struct ModelEntry {
     /// Everything else it was made from: templates, configuration, data
     /// files, and the names of related models.
     pub(crate) key: u64,
-    /// The full value `model.html` gets (without prose).
-    pub value: Value,
-    /// `models.json`'s object for this model.
+    /// `models.json`'s object for this model: the value `model.html` gets
+    /// without its prose. Kept as text, about a fifth of the size of the
+    /// value in memory; [`ModelEntry::value`] reads it back.
     pub json: String,
+    /// What the `models(...)` shortcode compares, made when one first asks.
+    pub(crate) filter: OnceLock<FilterView>,
     /// The model as schema.org JSON-LD, for its page.
     pub json_ld: String,
     pub value_hash: u64,
     /// The `<tr>` of this model in every model table.
     pub row_html: String,
     pub row_hash: u64,
+}
+
+impl ModelEntry {
+    /// The full value `model.html` gets, without prose: `content` empty and
+    /// no `toc`.
+    pub fn value(&self) -> Value {
+        // The text is this program's own serialization of a value.
+        let mut value: Value = serde_json::from_str(&self.json).unwrap_or_default();
+        if let Some(obj) = value.as_object_mut() {
+            obj.insert("content".into(), Value::String(String::new()));
+            obj.insert("toc".into(), Value::Array(Vec::new()));
+        }
+        value
+    }
+
+    /// The model's fields as the `models(...)` shortcode compares them.
+    pub fn filter(&self) -> &FilterView {
+        self.filter.get_or_init(|| FilterView::new(&self.value()))
+    }
 }
 
 /// What an `@/` link resolved to: `(url, url path)`, or why it did not.

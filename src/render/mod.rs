@@ -17,7 +17,7 @@ pub mod templates;
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use rayon::prelude::*;
 use serde_json::{Value, json};
@@ -29,8 +29,8 @@ use crate::markdown::{self, FragmentLink, MarkdownEnv, Problem, Rendered, Shortc
 use crate::source::PAGES_DIR;
 use crate::source::pages::PageSource;
 use context::{
-    filterable_fields, finder_facets, matches_filters, model_json_ld, model_value, newest_first,
-    page_summary, page_value, row_value, taxonomy_value, term_value, with_prose,
+    finder_facets, model_json_ld, model_value, newest_first, page_summary, page_value, row_value,
+    taxonomy_value, term_value, with_prose,
 };
 pub use memo::Memo;
 use memo::{Fingerprint, MarkdownEntry, ModelEntry, hash_bytes};
@@ -444,7 +444,7 @@ impl<'a> Renderer<'a> {
                     Value::Array(
                         newest
                             .iter()
-                            .map(|&i| row_value(&self.models[i].value))
+                            .map(|&i| row_value(&self.models[i].value()))
                             .collect(),
                     ),
                 ));
@@ -568,7 +568,7 @@ impl<'a> Renderer<'a> {
         let source: Option<(PathBuf, Arc<str>)> = match job {
             Job::Model(i) => {
                 let m = &c.models[*i];
-                let mut value = self.models[*i].value.clone();
+                let mut value = self.models[*i].value();
                 if let Some(Ok(rendered)) = prose.as_ref().map(|e| &e.result) {
                     value = with_prose(value, rendered.html.clone(), &rendered.toc);
                 }
@@ -771,10 +771,11 @@ impl<'a> Renderer<'a> {
                 let mut matched = Vec::new();
                 let mut fields: Option<Vec<String>> = None;
                 for (i, entry) in self.models.iter().enumerate() {
+                    let view = entry.filter();
                     if fields.is_none() {
-                        fields = Some(filterable_fields(&entry.value));
+                        fields = Some(view.fields());
                     }
-                    if matches_filters(&entry.value, &filters) {
+                    if view.matches(&filters) {
                         matched.push(i);
                     }
                 }
@@ -816,7 +817,7 @@ impl<'a> Renderer<'a> {
                     ));
                 };
                 let mut ctx = self.base.clone();
-                ctx.insert("model", &self.models[i].value);
+                ctx.insert("model", &self.models[i].value());
                 self.shortcode_template("shortcodes/model.html", &ctx)
             }
             other => Err((
@@ -906,17 +907,17 @@ fn model_entries(
             {
                 return Ok((entry.clone(), false));
             }
-            let value = model_value(c, i);
-            let mut for_json = value.clone();
-            if let Some(obj) = for_json.as_object_mut() {
+            let mut value = model_value(c, i);
+            let mut ctx = Context::new();
+            ctx.insert("m", &row_value(&value));
+            if let Some(obj) = value.as_object_mut() {
                 obj.remove("content");
                 obj.remove("toc");
             }
             let json_ld = model_json_ld(c, i);
-            let json = serde_json::to_string(&for_json)
+            let json = serde_json::to_string(&value)
                 .map_err(|e| SiteError::new(format!("cannot serialize model `{}`: {e}", m.id)))?;
-            let mut ctx = Context::new();
-            ctx.insert("m", &row_value(&value));
+            drop(value);
             let row_html = templates
                 .tera
                 .render(ROW_TEMPLATE, &ctx)
@@ -929,8 +930,8 @@ fn model_entries(
                     key,
                     value_hash: hash_bytes(json.as_bytes()),
                     row_hash: hash_bytes(row_html.as_bytes()),
-                    value,
                     json,
+                    filter: OnceLock::new(),
                     json_ld,
                     row_html,
                 }),
