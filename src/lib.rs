@@ -13,6 +13,7 @@ pub mod catalog;
 pub mod cli;
 pub mod config;
 pub mod error;
+pub mod highlight;
 pub mod import;
 pub mod init;
 pub mod links;

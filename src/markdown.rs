@@ -1,7 +1,7 @@
 //! Markdown to HTML: CommonMark with tables, footnotes, strikethrough, task
 //! lists and heading attributes; unique heading ids with anchor links; a
-//! table of contents; build-time syntax highlighting; `@/page.md#anchor`
-//! links; and `{{ name(args) }}` shortcodes.
+//! table of contents; code blocks highlighted by [`crate::highlight`];
+//! `@/page.md#anchor` links; and `{{ name(args) }}` shortcodes.
 //!
 //! What a link or shortcode means is asked of the caller ([`MarkdownEnv`]);
 //! this module knows nothing of the catalog or of templates.
@@ -9,15 +9,11 @@
 use std::collections::HashMap;
 use std::ops::Range;
 use std::path::Path;
-use std::sync::OnceLock;
-
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
-use serde::Serialize;
-use syntect::html::{ClassStyle, ClassedHTMLGenerator};
-use syntect::parsing::SyntaxSet;
-use syntect::util::LinesWithEndings;
 
 use crate::error::{SiteError, line_col};
+use crate::highlight::highlight;
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use serde::Serialize;
 
 /// A problem found while rendering, with a hint: `(message, hint)`.
 pub type Problem = (String, Option<String>);
@@ -386,45 +382,6 @@ pub fn escape_attr(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     pulldown_cmark_escape::escape_html(&mut out, s).ok();
     out
-}
-
-fn syntax_set() -> &'static SyntaxSet {
-    static SET: OnceLock<SyntaxSet> = OnceLock::new();
-    SET.get_or_init(SyntaxSet::load_defaults_newlines)
-}
-
-/// The class style of highlighted code, shared with the generated CSS.
-pub const CODE_CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
-
-/// Highlights a code block at build time; unknown languages stay plain.
-pub fn highlight(code: &str, lang: &str) -> String {
-    let ss = syntax_set();
-    let syntax = (!lang.is_empty())
-        .then(|| ss.find_syntax_by_token(lang))
-        .flatten();
-    let lang_attr = if lang.is_empty() {
-        String::new()
-    } else {
-        format!(" data-lang=\"{}\"", escape_attr(lang))
-    };
-    let inner = match syntax {
-        Some(syntax) => {
-            let mut generator =
-                ClassedHTMLGenerator::new_with_class_style(syntax, ss, CODE_CLASS_STYLE);
-            let ok = LinesWithEndings::from(code).all(|line| {
-                generator
-                    .parse_html_for_line_which_includes_newline(line)
-                    .is_ok()
-            });
-            if ok {
-                generator.finalize()
-            } else {
-                escape_attr(code)
-            }
-        }
-        None => escape_attr(code),
-    };
-    format!("<pre class=\"code\"{lang_attr}><code>{inner}</code></pre>\n")
 }
 
 /// Splits text around `{{ name(args) }}` calls and renders each call.

@@ -15,7 +15,7 @@ use rayon::prelude::*;
 use crate::catalog::Catalog;
 use crate::config::Config;
 use crate::error::SiteError;
-use crate::markdown::CODE_CLASS_STYLE;
+use crate::highlight::CODE_CLASS_STYLE;
 use crate::render::context::newest_first;
 use crate::render::memo::{ModelEntry, hash_bytes};
 use crate::render::templates::{DEFAULT_THEME, ThemeSource};
