@@ -6,6 +6,7 @@
 //! file, and every `#fragment` an id on that page. This module reads HTML
 //! it is given; it never fetches anything.
 
+use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -556,7 +557,7 @@ impl<'a> PublishedFiles<'a> {
 /// every `@/...#fragment` link of `fragment_checks`.
 pub fn check_pages<'a>(
     pages: impl IntoIterator<Item = &'a PageLinks>,
-    published: &dyn Published,
+    published: &(dyn Published + Sync),
     fragment_checks: &[FragmentCheck],
     base_url: &str,
     base_path: &str,
@@ -568,41 +569,28 @@ pub fn check_pages<'a>(
         .iter()
         .map(|c| c.link.href.as_str())
         .collect();
-    let mut reported: HashSet<(String, String)> = HashSet::default();
-    for page in pages {
-        for href in page
-            .links
-            .iter()
-            .filter(|h| !from_markdown.contains(h.as_str()))
-        {
-            let problem = match classify(href, &page.file, base_url, base_path) {
-                Target::Internal { file, fragment } => match resolve_file(&file, published) {
-                    None => Some(format!(
-                        "nothing is published at `{}`",
-                        if file.is_empty() { "/" } else { &file }
-                    )),
-                    Some(target) => match (fragment, target) {
-                        (Some(f), Some(target))
-                            if !f.is_empty()
-                                && f != "top"
-                                && !target.ids.contains(&percent_decode(&f)) =>
-                        {
-                            Some(format!("there is no `id=\"{f}\"` on {}", target.file))
-                        }
-                        _ => None,
-                    },
-                },
-                Target::OutsideBase(h) => Some(format!(
-                    "`{h}` is outside the site's base path `{base_path}`"
-                )),
-                Target::External(_) | Target::Other => None,
-            };
-            if let Some(problem) = problem
-                && reported.insert((page.file.clone(), href.clone()))
+    let pages: Vec<&PageLinks> = pages.into_iter().collect();
+    let per_page: Vec<Vec<SiteError>> = pages
+        .par_iter()
+        .map(|page| {
+            let mut reported: HashSet<&str> = HashSet::default();
+            let mut found = Vec::new();
+            for href in page
+                .links
+                .iter()
+                .filter(|h| !from_markdown.contains(h.as_str()))
             {
-                errors.push(broken_link_error(page, href, &problem, base_path));
+                if let Some(problem) = link_problem(href, page, published, base_url, base_path)
+                    && reported.insert(href.as_str())
+                {
+                    found.push(broken_link_error(page, href, &problem, base_path));
+                }
             }
-        }
+            found
+        })
+        .collect();
+    for e in per_page.into_iter().flatten() {
+        errors.push(e);
     }
 
     for check in fragment_checks {
@@ -634,6 +622,36 @@ pub fn check_pages<'a>(
         }
     }
     errors.into_result(())
+}
+
+/// What is wrong with one link of `page`, if anything.
+fn link_problem(
+    href: &str,
+    page: &PageLinks,
+    published: &(dyn Published + Sync),
+    base_url: &str,
+    base_path: &str,
+) -> Option<String> {
+    match classify(href, &page.file, base_url, base_path) {
+        Target::Internal { file, fragment } => match resolve_file(&file, published) {
+            None => Some(format!(
+                "nothing is published at `{}`",
+                if file.is_empty() { "/" } else { &file }
+            )),
+            Some(target) => match (fragment, target) {
+                (Some(f), Some(target))
+                    if !f.is_empty() && f != "top" && !target.ids.contains(&percent_decode(&f)) =>
+                {
+                    Some(format!("there is no `id=\"{f}\"` on {}", target.file))
+                }
+                _ => None,
+            },
+        },
+        Target::OutsideBase(h) => Some(format!(
+            "`{h}` is outside the site's base path `{base_path}`"
+        )),
+        Target::External(_) | Target::Other => None,
+    }
 }
 
 /// Names where a broken link came from: the data or Markdown file when the

@@ -100,16 +100,23 @@ impl Templates {
 /// default it leaves `/` alone, so URLs stay readable in the output.
 fn escape_html(input: &str) -> String {
     let mut out = String::with_capacity(input.len() + input.len() / 8);
-    for c in input.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#x27;"),
-            c => out.push(c),
-        }
+    // The five characters are ASCII, so every match is a character boundary
+    // and the text between matches is copied whole.
+    let mut start = 0;
+    for (i, b) in input.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#x27;",
+            _ => continue,
+        };
+        out.push_str(&input[start..i]);
+        out.push_str(entity);
+        start = i + 1;
     }
+    out.push_str(&input[start..]);
     out
 }
 
@@ -490,5 +497,21 @@ fn collect_builtin(dir: &Dir<'static>, out: &mut Vec<(String, PathBuf, String)>)
     }
     for sub in dir.dirs() {
         collect_builtin(sub, out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape_html;
+
+    #[test]
+    fn escaping_replaces_the_five_characters_and_keeps_the_rest() {
+        assert_eq!(
+            escape_html(r#"<a href="x/y">Tom & Jerry's</a> é ✓"#),
+            "&lt;a href=&quot;x/y&quot;&gt;Tom &amp; Jerry&#x27;s&lt;/a&gt; é ✓"
+        );
+        assert_eq!(escape_html(""), "");
+        assert_eq!(escape_html("plain"), "plain");
+        assert_eq!(escape_html("&"), "&amp;");
     }
 }
