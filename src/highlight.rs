@@ -4,13 +4,15 @@
 //!
 //! Highlighting is the dearest step of rendering a page, and the code
 //! blocks of a catalog repeat themselves: the same imports, the same
-//! install command, model after model. A line that starts with nothing of
-//! the grammar open (no string, bracket or block) always comes out the
-//! same, so such lines are highlighted once and remembered, together with
-//! the state they leave the grammar in.
+//! install command, model after model. A line met in the same state of
+//! the grammar (what is open: strings, brackets, blocks) always comes out
+//! the same, so a line that comes a second time is remembered under the
+//! state it started in, with the state it left. The grammar's state cannot
+//! cross threads, so each thread remembers its own.
 
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet, FxHasher};
 use std::cell::RefCell;
+use std::hash::{Hash, Hasher};
 use std::rc::Rc;
 use std::sync::OnceLock;
 
@@ -21,10 +23,13 @@ use syntect::util::LinesWithEndings;
 /// The class style of highlighted code, shared with the generated CSS.
 pub const CODE_CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
-/// How many remembered lines a thread keeps: past this its memory is
-/// cleared and filled again, so a long `serve` session does not grow
+/// How many lines, digests of lines and grammar states a thread keeps:
+/// past any of them, its memory is cleared (before a code block, never
+/// during one) and filled again, so a long `serve` session does not grow
 /// without end.
-const MAX_REMEMBERED: usize = 50_000;
+const MAX_REMEMBERED: usize = 20_000;
+const MAX_SEEN: usize = 500_000;
+const MAX_STATES: usize = 4_096;
 
 fn syntax_set() -> &'static SyntaxSet {
     static SET: OnceLock<SyntaxSet> = OnceLock::new();
@@ -55,91 +60,130 @@ fn escape(s: &str) -> String {
     out
 }
 
-/// One line highlighted from the top of its grammar, and where it left
-/// the grammar.
-struct Line {
-    html: String,
-    /// Spans the line opened minus those it closed.
-    opened: isize,
+/// Where the grammar is between two lines: the parser's state and the
+/// scopes open.
+struct Between {
     state: ParseState,
     scopes: ScopeStack,
 }
 
-/// The two states in which nothing of a grammar is open: before its first
-/// line and before any later line (some rules match only a first line).
-struct Tops {
-    first: ParseState,
-    later: ParseState,
+/// One line, highlighted from a known state.
+struct Line {
+    html: String,
+    /// Spans the line opened minus those it closed.
+    opened: isize,
+    /// The number of the state it left the grammar in.
+    after: usize,
 }
 
 #[derive(Default)]
 struct Remembered {
-    /// By syntax name.
-    tops: HashMap<String, Rc<Tops>>,
-    /// By (syntax name, first line or not, the line's text).
-    lines: HashMap<(String, bool, String), Rc<Line>>,
+    /// Every state met between two lines, by number.
+    states: Vec<Between>,
+    /// The numbers of the states, by a digest of their printed form.
+    by_digest: HashMap<u64, Vec<usize>>,
+    /// By the number of the state before the line, then the line's text.
+    lines: HashMap<usize, HashMap<String, Rc<Line>>>,
+    lines_count: usize,
+    /// Digests of the lines met once (with the state before them): a line
+    /// is remembered when it comes again, so lines that never repeat cost
+    /// eight bytes rather than their HTML.
+    seen: HashSet<u64>,
+}
+
+impl Remembered {
+    /// The number of a state, given one if it is new; `None` when the
+    /// memory holds as many states as it may.
+    fn number_of(&mut self, state: &ParseState, scopes: &ScopeStack) -> Option<usize> {
+        let mut digest = FxHasher::default();
+        format!("{state:?}{scopes:?}").hash(&mut digest);
+        let Remembered {
+            states, by_digest, ..
+        } = self;
+        let bucket = by_digest.entry(digest.finish()).or_default();
+        if let Some(&n) = bucket
+            .iter()
+            .find(|&&n| states[n].state == *state && states[n].scopes == *scopes)
+        {
+            return Some(n);
+        }
+        if states.len() >= MAX_STATES {
+            return None;
+        }
+        states.push(Between {
+            state: state.clone(),
+            scopes: scopes.clone(),
+        });
+        bucket.push(states.len() - 1);
+        Some(states.len() - 1)
+    }
 }
 
 thread_local! {
     static MEMORY: RefCell<Remembered> = RefCell::default();
 }
 
-fn tops(syntax: &SyntaxReference, ss: &SyntaxSet) -> Option<Rc<Tops>> {
-    if let Some(t) = MEMORY.with_borrow(|m| m.tops.get(&syntax.name).cloned()) {
-        return Some(t);
-    }
-    let first = ParseState::new(syntax);
-    let mut later = first.clone();
-    later.parse_line("\n", ss).ok()?;
-    let tops = Rc::new(Tops { first, later });
-    MEMORY.with_borrow_mut(|m| m.tops.insert(syntax.name.clone(), tops.clone()));
-    Some(tops)
-}
-
 /// The code marked up with classes, as syntect's `ClassedHTMLGenerator`
 /// makes it, line by line; `None` when the grammar fails on it.
 fn classed_html(code: &str, syntax: &SyntaxReference, ss: &SyntaxSet) -> Option<String> {
-    let tops = tops(syntax, ss)?;
-    let mut state = tops.first.clone();
+    let mut state = ParseState::new(syntax);
     let mut scopes = ScopeStack::new();
+    // Whether `state` and `scopes` are where the grammar is: after a
+    // remembered line only `number` is.
+    let mut live = true;
+    let mut number = MEMORY.with_borrow_mut(|m| {
+        if m.lines_count >= MAX_REMEMBERED
+            || m.seen.len() >= MAX_SEEN
+            || m.states.len() >= MAX_STATES
+        {
+            *m = Remembered::default();
+        }
+        m.number_of(&state, &scopes)
+    });
     let mut open: isize = 0;
     let mut html = String::with_capacity(code.len() * 3);
     for line in LinesWithEndings::from(code) {
-        let at_top = open == 0 && scopes.is_empty();
-        let key = match at_top {
-            true if state == tops.first => Some((syntax.name.clone(), true, line.to_string())),
-            true if state == tops.later => Some((syntax.name.clone(), false, line.to_string())),
-            _ => None,
-        };
-        if let Some(key) = &key {
-            let known = MEMORY.with_borrow(|m| m.lines.get(key).cloned());
-            if let Some(known) = known {
-                html.push_str(&known.html);
-                open += known.opened;
-                state = known.state.clone();
-                scopes = known.scopes.clone();
-                continue;
-            }
+        let known = number.and_then(|n| {
+            MEMORY.with_borrow(|m| m.lines.get(&n).and_then(|l| l.get(line)).cloned())
+        });
+        if let Some(known) = known {
+            html.push_str(&known.html);
+            open += known.opened;
+            number = Some(known.after);
+            live = false;
+            continue;
+        }
+        if !live {
+            let n = number?;
+            (state, scopes) =
+                MEMORY.with_borrow(|m| (m.states[n].state.clone(), m.states[n].scopes.clone()));
+            live = true;
         }
         let ops = state.parse_line(line, ss).ok()?;
         let (marked, opened) =
             line_tokens_to_classed_spans(line, &ops, CODE_CLASS_STYLE, &mut scopes).ok()?;
         html.push_str(&marked);
         open += opened;
-        if let Some(key) = key {
-            let line = Rc::new(Line {
-                html: marked,
-                opened,
-                state: state.clone(),
-                scopes: scopes.clone(),
-            });
-            MEMORY.with_borrow_mut(|m| {
-                if m.lines.len() >= MAX_REMEMBERED {
-                    m.lines.clear();
-                }
-                m.lines.insert(key, line);
-            });
-        }
+        number = MEMORY.with_borrow_mut(|m| {
+            let after = m.number_of(&state, &scopes)?;
+            let mut digest = FxHasher::default();
+            (number, line).hash(&mut digest);
+            if let Some(before) = number
+                && !m.seen.insert(digest.finish())
+            {
+                let entry = Rc::new(Line {
+                    html: marked,
+                    opened,
+                    after,
+                });
+                m.lines
+                    .entry(before)
+                    .or_default()
+                    .insert(line.to_string(), entry);
+                m.lines_count += 1;
+            }
+            Some(after)
+        });
     }
     for _ in 0..open {
         html.push_str("</span>");
@@ -186,9 +230,19 @@ mod tests {
                 "cat <<EOF\npip install transformers\nEOF\npip install transformers\n",
             ),
             ("rust", "fn main() {\n    /* open\n fn main() {\n */ }\n"),
+            (
+                "python",
+                "from t import A\nm = A.load(\"org-1/m-1\")\nout = m(**x)\n",
+            ),
+            (
+                "python",
+                "from t import A\nm = A.load(\"org-2/m-2\")\nout = m(**x)\n",
+            ),
+            ("python", "s = \"\"\"\nout = m(**x)\n\"\"\"\nout = m(**x)\n"),
         ];
-        // Twice over, so the second pass reads remembered lines.
-        for _ in 0..2 {
+        // Three times over: lines are remembered the second time they come,
+        // and read back the third.
+        for _ in 0..3 {
             for (lang, code) in blocks {
                 let ss = syntax_set();
                 let syntax = ss.find_syntax_by_token(lang).expect("a known language");
