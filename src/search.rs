@@ -33,8 +33,8 @@ pub type Put<'a, T> = dyn Fn(&str, &[u8]) -> Result<T, SiteError> + Sync + 'a;
 /// The facet table and, when `[search] enabled`, the full-text index:
 /// each file, as soon as it is made, goes to `put` with its path relative
 /// to the output folder, and what `put` returned comes back with each
-/// path (the facet table first, then the index's `meta.json`, word files
-/// and text files). No file's bytes are kept once `put` has them.
+/// path (the facet table first, then the index's text files, word files
+/// and `meta.json`). No file's bytes are kept once `put` has them.
 pub fn files<T: Send>(catalog: &Catalog, put: &Put<T>) -> Result<Vec<(String, T)>, SiteError> {
     let facets = put(FACETS_FILE, &facets_json(catalog)?)?;
     let mut files = vec![(FACETS_FILE.to_string(), facets)];
@@ -237,8 +237,6 @@ fn index_files<T: Send>(catalog: &Catalog, put: &Put<T>) -> Result<Vec<(String, 
         "shards": shards.keys().collect::<Vec<_>>(),
     });
     let meta_bytes = to_json(&meta_rel, &meta)?;
-    let mut written = Vec::with_capacity(shards.len() + doc_files.len() + 1);
-    written.push((meta_rel.clone(), put(&meta_rel, &meta_bytes)?));
     let shard_files: Vec<(String, T)> = shards
         .into_par_iter()
         .map(|(key, mut words)| {
@@ -269,8 +267,11 @@ fn index_files<T: Send>(catalog: &Catalog, put: &Put<T>) -> Result<Vec<(String, 
             Ok((rel.clone(), put(&rel, &out)?))
         })
         .collect::<Result<_, SiteError>>()?;
+    // `meta.json` last: a browser starts from it, so it names no file
+    // before that file is there.
+    let mut written = doc_files;
     written.extend(shard_files);
-    written.extend(doc_files);
+    written.push((meta_rel.clone(), put(&meta_rel, &meta_bytes)?));
     Ok(written)
 }
 

@@ -95,15 +95,22 @@ fn get(port: u16, path: &str) -> (u16, String, String) {
 }
 
 /// Polls `check` until it holds or the deadline passes.
-fn eventually(what: &str, deadline: Duration, mut check: impl FnMut() -> bool) {
+fn eventually(what: &str, deadline: Duration, check: impl FnMut() -> bool) {
+    if !wait_until(deadline, check) {
+        panic!("{what} did not happen within {deadline:?}");
+    }
+}
+
+/// Polls `check` until it holds or `deadline` passes; says which.
+fn wait_until(deadline: Duration, mut check: impl FnMut() -> bool) -> bool {
     let start = Instant::now();
     while start.elapsed() < deadline {
         if check() {
-            return;
+            return true;
         }
         std::thread::sleep(Duration::from_millis(50));
     }
-    panic!("{what} did not happen within {deadline:?}");
+    false
 }
 
 #[test]
@@ -322,24 +329,7 @@ fn after_any_sequence_of_edits_the_output_equals_a_clean_build() {
             read_all().is_some_and(|now| Some(now) != before)
         });
     }
-    // The search index follows once saves pause: wait for it to drop the
-    // deleted home page's text.
-    eventually(
-        "the search index to follow the last edit",
-        Duration::from_secs(30),
-        || {
-            let docs = site.path("public/search-index/d");
-            std::fs::read_dir(&docs).is_ok_and(|entries| {
-                entries.flatten().all(|e| {
-                    std::fs::read_to_string(e.path())
-                        .is_ok_and(|text| !text.contains("Welcome to the atlas"))
-                })
-            })
-        },
-    );
-    drop(server);
     // A clean build of the same sources, with the same local base URL.
-    let served = snapshot(&site.path("public"));
     let clean = tempfile::tempdir().expect("temporary folder");
     let url = served_url(&site);
     let run = site.run(&[
@@ -352,6 +342,17 @@ fn after_any_sequence_of_edits_the_output_equals_a_clean_build() {
     ]);
     run.expect_code(0);
     let built = snapshot(&clean.path().join("out"));
+    // The search index and `models.json` follow once saves pause: wait for
+    // the whole output to settle on the clean build's (the comparison
+    // below says what differs if it never does).
+    let settled = wait_until(Duration::from_secs(30), || {
+        try_snapshot(&site.path("public")).is_some_and(|now| now == built)
+    });
+    drop(server);
+    let served = snapshot(&site.path("public"));
+    if !settled {
+        eprintln!("the served output did not settle on the clean build's within 30 s");
+    }
     let served_names: Vec<&String> = served.iter().map(|(n, _)| n).collect();
     let built_names: Vec<&String> = built.iter().map(|(n, _)| n).collect();
     assert_eq!(served_names, built_names, "the same files");
@@ -375,25 +376,27 @@ fn served_url(site: &Site) -> String {
 
 /// Every file under `dir` with its bytes, sorted by path.
 fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    try_snapshot(dir).expect("read every file of the output folder")
+}
+
+/// Every file under `dir` with its bytes, sorted; `None` when a file or
+/// folder vanished while being read (a rebuild is writing).
+fn try_snapshot(dir: &Path) -> Option<Vec<(String, Vec<u8>)>> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).expect("read folder").flatten() {
+        for entry in std::fs::read_dir(&d).ok()?.flatten() {
             let p = entry.path();
             if p.is_dir() {
                 stack.push(p);
             } else {
-                let name = p
-                    .strip_prefix(dir)
-                    .expect("inside")
-                    .to_string_lossy()
-                    .into_owned();
-                out.push((name, std::fs::read(&p).expect("read file")));
+                let name = p.strip_prefix(dir).ok()?.to_string_lossy().into_owned();
+                out.push((name, std::fs::read(&p).ok()?));
             }
         }
     }
     out.sort();
-    out
+    Some(out)
 }
 
 #[test]
