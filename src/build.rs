@@ -57,6 +57,15 @@ pub fn load(options: &BuildOptions) -> Result<(Catalog, Templates), Errors> {
         || source::read_site(&config).and_then(|s| catalog::resolve(&config, s)),
         || render::templates::load(&config),
     );
+    both(catalog, templates)
+}
+
+/// The catalog and the templates, or the errors of both, the catalog's
+/// first.
+pub fn both<T>(
+    catalog: Result<Catalog, Errors>,
+    templates: Result<T, Errors>,
+) -> Result<(Catalog, T), Errors> {
     match (catalog, templates) {
         (Ok(c), Ok(t)) => Ok((c, t)),
         (c, t) => {

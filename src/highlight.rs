@@ -12,13 +12,15 @@
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet, FxHasher};
 use std::cell::RefCell;
+use std::fmt::Write;
 use std::hash::{Hash, Hasher};
-use std::rc::Rc;
 use std::sync::OnceLock;
 
 use syntect::html::{ClassStyle, line_tokens_to_classed_spans};
 use syntect::parsing::{ParseState, ScopeStack, SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
+
+use crate::markdown::escape_attr;
 
 /// The class style of highlighted code, shared with the generated CSS.
 pub const CODE_CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
@@ -46,18 +48,12 @@ pub fn highlight(code: &str, lang: &str) -> String {
     let lang_attr = if lang.is_empty() {
         String::new()
     } else {
-        format!(" data-lang=\"{}\"", escape(lang))
+        format!(" data-lang=\"{}\"", escape_attr(lang))
     };
     let inner = syntax
         .and_then(|syntax| classed_html(code, syntax, ss))
-        .unwrap_or_else(|| escape(code));
+        .unwrap_or_else(|| escape_attr(code));
     format!("<pre class=\"code\"{lang_attr}><code>{inner}</code></pre>\n")
-}
-
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    pulldown_cmark_escape::escape_html(&mut out, s).ok();
-    out
 }
 
 /// Where the grammar is between two lines: the parser's state and the
@@ -83,7 +79,7 @@ struct Remembered {
     /// The numbers of the states, by a digest of their printed form.
     by_digest: HashMap<u64, Vec<usize>>,
     /// By the number of the state before the line, then the line's text.
-    lines: HashMap<usize, HashMap<String, Rc<Line>>>,
+    lines: HashMap<usize, HashMap<String, Line>>,
     lines_count: usize,
     /// Digests of the lines met once (with the state before them): a line
     /// is remembered when it comes again, so lines that never repeat cost
@@ -95,8 +91,10 @@ impl Remembered {
     /// The number of a state, given one if it is new; `None` when the
     /// memory holds as many states as it may.
     fn number_of(&mut self, state: &ParseState, scopes: &ScopeStack) -> Option<usize> {
-        let mut digest = FxHasher::default();
-        format!("{state:?}{scopes:?}").hash(&mut digest);
+        let mut digest = HashWriter(FxHasher::default());
+        // Writing to a hasher cannot fail.
+        let _ = write!(digest, "{state:?}{scopes:?}");
+        let digest = digest.0;
         let Remembered {
             states, by_digest, ..
         } = self;
@@ -116,6 +114,16 @@ impl Remembered {
         });
         bucket.push(states.len() - 1);
         Some(states.len() - 1)
+    }
+}
+
+/// Feeds formatted text straight into a hasher, without building a string.
+struct HashWriter(FxHasher);
+
+impl std::fmt::Write for HashWriter {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.0.write(s.as_bytes());
+        Ok(())
     }
 }
 
@@ -144,12 +152,15 @@ fn classed_html(code: &str, syntax: &SyntaxReference, ss: &SyntaxSet) -> Option<
     let mut html = String::with_capacity(code.len() * 3);
     for line in LinesWithEndings::from(code) {
         let known = number.and_then(|n| {
-            MEMORY.with_borrow(|m| m.lines.get(&n).and_then(|l| l.get(line)).cloned())
+            MEMORY.with_borrow(|m| {
+                let known = m.lines.get(&n)?.get(line)?;
+                html.push_str(&known.html);
+                Some((known.opened, known.after))
+            })
         });
-        if let Some(known) = known {
-            html.push_str(&known.html);
-            open += known.opened;
-            number = Some(known.after);
+        if let Some((opened, after)) = known {
+            open += opened;
+            number = Some(after);
             live = false;
             continue;
         }
@@ -171,11 +182,11 @@ fn classed_html(code: &str, syntax: &SyntaxReference, ss: &SyntaxSet) -> Option<
             if let Some(before) = number
                 && !m.seen.insert(digest.finish())
             {
-                let entry = Rc::new(Line {
+                let entry = Line {
                     html: marked,
                     opened,
                     after,
-                });
+                };
                 m.lines
                     .entry(before)
                     .or_default()

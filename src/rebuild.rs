@@ -11,7 +11,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::build::{BuildOptions, BuildReport, OutputState, Timings, build_staged, sorted};
+use crate::build::{BuildOptions, BuildReport, OutputState, Timings, both, build_staged, sorted};
 use crate::catalog::{self, Catalog};
 use crate::config::{CONFIG_FILE, Config};
 use crate::error::{Errors, SiteError};
@@ -194,25 +194,15 @@ impl Session {
         if rescan {
             self.sources = SourceFiles::scan(&self.config.root);
         }
-        let mut errors = Errors::default();
-        if self.templates.is_none() {
-            match render::templates::load(&self.config) {
-                Ok(t) => self.templates = Some(t),
-                Err(e) => errors.extend(e),
-            }
-        }
+        let templates = match self.templates {
+            Some(_) => Ok(()),
+            None => render::templates::load(&self.config).map(|t| self.templates = Some(t)),
+        };
         let catalog = self
             .sources
             .assemble()
             .and_then(|s| catalog::resolve(&self.config, s));
-        match catalog {
-            Ok(c) if errors.is_empty() => Ok(c),
-            Ok(_) => Err(errors),
-            Err(e) => {
-                errors.0.splice(0..0, e.0);
-                Err(errors)
-            }
-        }
+        both(catalog, templates).map(|(c, ())| c)
     }
 
     /// Renders the pages whose inputs changed, checks links, and writes
@@ -245,7 +235,6 @@ impl Session {
         let mut fragment_checks = Vec::new();
         let mut pages_added_or_gone = rendering.jobs.len() != state.job_files.len();
         for job in &rendering.jobs {
-            fragment_checks.extend(job.checks.iter().cloned());
             if let Some(docs) = &job.outputs {
                 let same = state.job_files.get(&job.key).is_some_and(|old| {
                     old.len() == docs.len() && old.iter().zip(docs).all(|(o, (l, _))| *o == l.file)
@@ -265,6 +254,7 @@ impl Session {
             Vec::new()
         };
         for job in rendering.jobs {
+            fragment_checks.extend(job.checks);
             let Some(docs) = job.outputs else {
                 continue;
             };
@@ -278,15 +268,11 @@ impl Session {
 
         // Files that are no longer made.
         let mut removed: HashSet<String> = HashSet::default();
-        for key in &gone_jobs {
+        for key in gone_jobs
+            .iter()
+            .chain(changed_jobs.iter().map(|(k, _, _)| k))
+        {
             removed.extend(state.job_files.get(key).into_iter().flatten().cloned());
-        }
-        for (key, _, files) in &changed_jobs {
-            for old in state.job_files.get(key).into_iter().flatten() {
-                if !files.contains(old) {
-                    removed.insert(old.clone());
-                }
-            }
         }
         for (_, _, files) in &changed_jobs {
             for f in files {

@@ -249,7 +249,7 @@ fn index_files<T: Send>(catalog: &Catalog, put: &Put<T>) -> Result<Vec<(String, 
                     out.push(b',');
                 }
                 serde_json::to_writer(&mut out, word.as_ref())
-                    .map_err(|e| SiteError::new(format!("cannot write {rel}: {e}")))?;
+                    .map_err(|e| write_error(&rel, &e))?;
                 out.extend_from_slice(b":[");
                 let mut previous = 0;
                 for (j, &(doc, tf)) in list.iter().enumerate() {
@@ -298,7 +298,11 @@ fn push_number(out: &mut Vec<u8>, n: u32) {
 }
 
 fn to_json(rel: &str, value: &impl serde::Serialize) -> Result<Vec<u8>, SiteError> {
-    serde_json::to_vec(value).map_err(|e| SiteError::new(format!("cannot write {rel}: {e}")))
+    serde_json::to_vec(value).map_err(|e| write_error(rel, &e))
+}
+
+fn write_error(rel: &str, e: &serde_json::Error) -> SiteError {
+    SiteError::new(format!("cannot write {rel}: {e}"))
 }
 
 /// Calls `f` with each word of `text`, lowercased: runs of letters and
@@ -385,7 +389,9 @@ fn facets_json(catalog: &Catalog) -> Result<Vec<u8>, SiteError> {
             })
             .unwrap_or_default()
     };
-    serde_json::to_vec(&json!({
+    to_json(
+        FACETS_FILE,
+        &json!({
         "fields": [
             "id", "name", "creator", "category", "tasks", "license", "access",
             "parameters", "released", "status", "modalities", "domain"
@@ -397,8 +403,8 @@ fn facets_json(catalog: &Catalog) -> Result<Vec<u8>, SiteError> {
             "licenses": term_names("licenses"),
         },
         "models": models,
-    }))
-    .map_err(|e| SiteError::new(format!("cannot write {FACETS_FILE}: {e}")))
+        }),
+    )
 }
 
 #[cfg(test)]

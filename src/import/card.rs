@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use yaml_rust2::{Yaml, YamlLoader};
 
-use crate::error::SiteError;
+use crate::error::{SiteError, line_col};
 use crate::source::data::{Seg, YamlFile, locate};
 use crate::source::pages::{FrontMatterSplit, split_front_matter};
 
@@ -23,9 +23,9 @@ pub const STDIN_NAME: &str = "<stdin>";
 pub struct Card {
     /// The card's path as given (or `<stdin>`), and its whole text.
     pub file: YamlFile,
-    /// The front matter's text and the number of lines before it.
+    /// The front matter's text (it starts on the card's second line, after
+    /// `---`).
     pub front: String,
-    pub front_line: usize,
     /// The front matter's keys and values, in the order written.
     pub meta: Vec<(String, Yaml)>,
     /// The Markdown after the front matter.
@@ -53,15 +53,7 @@ impl Card {
     /// front matter.
     pub fn position(&self, path: &[Seg<'_>]) -> (usize, usize) {
         let (line, column) = locate(&self.front, path).unwrap_or((1, 1));
-        (line + self.front_line, column)
-    }
-
-    /// An error at the value of `path` in the front matter.
-    pub fn error_at(&self, path: &[Seg<'_>], message: impl Into<String>) -> SiteError {
-        let (line, column) = self.position(path);
-        SiteError::new(message)
-            .at(&self.file.path, line, column)
-            .with_source(self.file.text.clone())
+        (line + 1, column)
     }
 }
 
@@ -87,7 +79,10 @@ pub fn read(path: &Path, stdin: Option<&str>) -> Result<Card, SiteError> {
                 }
             })?;
             let text = String::from_utf8(bytes).map_err(|e| {
-                let (line, column) = position_of_byte(e.as_bytes(), e.utf8_error().valid_up_to());
+                // Everything before the first bad byte is UTF-8.
+                let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+                let valid = std::str::from_utf8(valid).unwrap_or_default();
+                let (line, column) = line_col(valid, valid.len());
                 SiteError::new("the card is not UTF-8 text")
                     .at(path, line, column)
                     .hint("save the card as UTF-8")
@@ -157,7 +152,6 @@ fn parse(
     Ok(Card {
         file,
         front,
-        front_line: 1,
         meta,
         body: text[body_start..].to_string(),
         folder_name,
@@ -165,14 +159,19 @@ fn parse(
     })
 }
 
+/// A scalar as text; `None` for lists, maps and null.
+pub fn scalar(value: &Yaml) -> Option<String> {
+    match value {
+        Yaml::String(s) | Yaml::Real(s) => Some(s.clone()),
+        Yaml::Integer(i) => Some(i.to_string()),
+        Yaml::Boolean(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
 /// A mapping key as text (keys are nearly always strings already).
 pub fn key_text(key: &Yaml) -> String {
-    match key {
-        Yaml::String(s) | Yaml::Real(s) => s.clone(),
-        Yaml::Integer(i) => i.to_string(),
-        Yaml::Boolean(b) => b.to_string(),
-        _ => "null".to_string(),
-    }
+    scalar(key).unwrap_or_else(|| "null".to_string())
 }
 
 /// The model name a card's path suggests and, for a card in the Hugging
@@ -207,20 +206,6 @@ fn names_from_path(path: &Path) -> (Option<String>, Option<String>) {
         stem
     };
     (folder, None)
-}
-
-fn position_of_byte(bytes: &[u8], offset: usize) -> (usize, usize) {
-    let before = &bytes[..offset.min(bytes.len())];
-    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let line_start = before
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |i| i + 1);
-    let column = String::from_utf8_lossy(&before[line_start..])
-        .chars()
-        .count()
-        + 1;
-    (line, column)
 }
 
 #[cfg(test)]

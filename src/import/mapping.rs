@@ -12,7 +12,7 @@ use yaml_rust2::Yaml;
 use crate::catalog::{KNOWN_TASKS, task_name};
 use crate::source::data::{Access, Relation, Seg};
 
-use super::card::{Card, key_text};
+use super::card::{Card, key_text, scalar};
 use super::emit::Node;
 use super::site::{MapKind, SiteData};
 
@@ -456,16 +456,6 @@ pub fn is_web_url(s: &str) -> bool {
     s.starts_with("https://") || s.starts_with("http://")
 }
 
-/// A scalar as text; `None` for lists, maps and null.
-pub fn scalar(value: &Yaml) -> Option<String> {
-    match value {
-        Yaml::String(s) | Yaml::Real(s) => Some(s.clone()),
-        Yaml::Integer(i) => Some(i.to_string()),
-        Yaml::Boolean(b) => Some(b.to_string()),
-        _ => None,
-    }
-}
-
 /// A word, or a list of words, as a list (empty items dropped).
 fn string_list(value: &Yaml) -> Option<Vec<String>> {
     let items: Vec<String> = match value {
@@ -547,7 +537,8 @@ fn evaluations(card: &Card, value: &Yaml) -> Results {
                 Seg::Key("results"),
                 Seg::Index(r),
             ];
-            let (line, _) = card.position(&at);
+            // Locating a value reads the front matter again: only for notes.
+            let line = || card.position(&at).0;
             for k in unknown_keys(result, RESULT_KEYS)
                 .into_iter()
                 .chain(unknown_keys(&result["task"], TASK_KEYS))
@@ -576,12 +567,16 @@ fn evaluations(card: &Card, value: &Yaml) -> Results {
                 scalar(&result["source"]["url"]).or_else(|| scalar(&result["source"]["name"]));
             let (Some(task), Some(dataset)) = (task, dataset) else {
                 note(format!(
-                    "the result at line {line} names no task or dataset"
+                    "the result at line {} names no task or dataset",
+                    line()
                 ));
                 continue;
             };
             let Yaml::Array(metrics) = &result["metrics"] else {
-                note(format!("the result at line {line} has no list of metrics"));
+                note(format!(
+                    "the result at line {} has no list of metrics",
+                    line()
+                ));
                 continue;
             };
             for metric in metrics {
@@ -592,7 +587,8 @@ fn evaluations(card: &Card, value: &Yaml) -> Results {
                 let value = metric_value(&metric["value"]);
                 let (Some(name), Some(value)) = (name, value) else {
                     note(format!(
-                        "a metric of the result at line {line} has no name or value"
+                        "a metric of the result at line {} has no name or value",
+                        line()
                     ));
                     continue;
                 };

@@ -11,7 +11,7 @@
 //! import never overwrites a model unless asked to, and what it writes
 //! builds. It does not build the site.
 
-pub mod card;
+mod card;
 mod emit;
 mod mapping;
 mod prose;
@@ -341,8 +341,8 @@ fn plan(card: Card, options: &ImportOptions, site: &SiteData) -> Result<Plan, Si
     );
     if let Some(written) = card.get("library_name") {
         let names: Vec<String> = match written {
-            yaml_rust2::Yaml::Array(items) => items.iter().filter_map(mapping::scalar).collect(),
-            other => mapping::scalar(other).into_iter().collect(),
+            yaml_rust2::Yaml::Array(items) => items.iter().filter_map(card::scalar).collect(),
+            other => card::scalar(other).into_iter().collect(),
         };
         for n in names {
             stub_names.insert(

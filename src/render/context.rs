@@ -39,8 +39,8 @@ fn insert_list(map: &mut Map<String, Value>, key: &str, list: &[String]) {
     map.insert(key.to_string(), json!(list));
 }
 
-/// The full model as `model.html` sees it, without its prose (`content`
-/// and `toc` are added by the caller when there is prose).
+/// The full model as `model.html` sees it, without `content` and `toc`
+/// (see [`crate::render::memo::ModelEntry::value`] and [`with_prose`]).
 pub fn model_value(catalog: &Catalog, index: usize) -> Value {
     let m = &catalog.models[index];
     let d = &m.data;
@@ -219,8 +219,6 @@ pub fn model_value(catalog: &Catalog, index: usize) -> Value {
         ),
     );
     v.insert("extra".into(), Value::Object(d.extra.clone()));
-    v.insert("content".into(), json!(""));
-    v.insert("toc".into(), json!([]));
     Value::Object(v)
 }
 
@@ -365,11 +363,6 @@ impl FilterView {
                 .is_some_and(|(_, texts)| texts.iter().any(|t| t == wanted))
         })
     }
-}
-
-/// Model `i`'s value in a model-row list sorted by name (catalog order).
-pub fn rows_for(rows: &[Value], indices: &[usize]) -> Value {
-    Value::Array(indices.iter().map(|&i| rows[i].clone()).collect())
 }
 
 /// `Model` order for the home page: newest first, undated last.

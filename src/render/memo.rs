@@ -30,16 +30,16 @@ pub struct Memo {
     pub(crate) markdown: HashMap<PathBuf, Arc<MarkdownEntry>>,
     /// Fingerprint of the last output of each job, by the job's file.
     pub(crate) jobs: HashMap<String, u64>,
-    /// Keep Markdown results for the next build (serve); a one-off build
-    /// does not, to save memory.
-    pub(crate) keep_markdown: bool,
+    /// Keep model values and Markdown results for the next build (serve);
+    /// a one-off build does not, to save memory.
+    pub(crate) keep: bool,
 }
 
 impl Memo {
     /// A memo for a series of builds of one site.
     pub fn for_rebuilds() -> Memo {
         Memo {
-            keep_markdown: true,
+            keep: true,
             ..Memo::default()
         }
     }

@@ -108,7 +108,7 @@ pub fn render_site<T: Send>(
     let fresh_markdown = renderer.fresh_markdown.into_inner().unwrap_or_default();
     let models = renderer.models;
     let fresh_models = renderer.fresh_models;
-    if memo.keep_markdown {
+    if memo.keep {
         for (file, entry) in fresh_markdown {
             memo.markdown.insert(file, entry);
         }
@@ -130,12 +130,14 @@ pub fn render_site<T: Send>(
             memo.markdown.retain(|f, _| files.contains(f));
         }
     }
-    for i in fresh_models {
-        memo.models
-            .insert(catalog.models[i].id.clone(), models[i].clone());
-    }
-    if memo.models.len() > catalog.models.len() {
-        memo.models.retain(|id, _| catalog.by_id.contains_key(id));
+    if memo.keep {
+        for i in fresh_models {
+            memo.models
+                .insert(catalog.models[i].id.clone(), models[i].clone());
+        }
+        if memo.models.len() > catalog.models.len() {
+            memo.models.retain(|id, _| catalog.by_id.contains_key(id));
+        }
     }
 
     let mut errors = Errors::default();
@@ -409,10 +411,12 @@ impl<'a> Renderer<'a> {
         };
         let prose = prose_source.map(|s| self.markdown(s));
         let mut checks = Vec::new();
+        let mut rendered: Option<&Rendered> = None;
         if let (Some(source), Some(entry)) = (prose_source, &prose) {
-            let rendered = entry.result.as_ref().map_err(Clone::clone)?;
+            let r = entry.result.as_ref().map_err(Clone::clone)?;
             fp.u64(entry.hash);
-            checks = self.checks(source, rendered);
+            checks = self.checks(source, r);
+            rendered = Some(r);
         }
         if let Some(p) = page {
             let f = &p.source.front;
@@ -542,16 +546,9 @@ impl<'a> Renderer<'a> {
 
         // Make the page.
         let mut ctx = self.base.clone();
-        if matches!(job, Job::NotFound) {
-            ctx.insert("current_url", &c.config.url("404.html"));
-            ctx.insert("current_path", "404.html");
-        } else {
-            ctx.insert("current_url", &c.config.url(&path));
-            ctx.insert("current_path", &path);
-        }
-        if let (Some(p), Some(entry)) = (page, &prose)
-            && let Ok(rendered) = &entry.result
-        {
+        ctx.insert("current_url", &c.config.url(&path));
+        ctx.insert("current_path", &path);
+        if let (Some(p), Some(rendered)) = (page, rendered) {
             ctx.insert("page", &page_value(c, p, &rendered.html, &rendered.toc));
         }
         for (name, value) in &parts {
@@ -569,7 +566,7 @@ impl<'a> Renderer<'a> {
             Job::Model(i) => {
                 let m = &c.models[*i];
                 let mut value = self.models[*i].value();
-                if let Some(Ok(rendered)) = prose.as_ref().map(|e| &e.result) {
+                if let Some(rendered) = rendered {
                     value = with_prose(value, rendered.html.clone(), &rendered.toc);
                 }
                 ctx.insert("model", &value);
@@ -654,7 +651,7 @@ impl<'a> Renderer<'a> {
             result,
             hash,
         });
-        if self.memo.keep_markdown
+        if self.memo.keep
             && let Ok(mut fresh) = self.fresh_markdown.lock()
         {
             fresh.push((source.file.clone(), entry.clone()));
@@ -907,13 +904,9 @@ fn model_entries(
             {
                 return Ok((entry.clone(), false));
             }
-            let mut value = model_value(c, i);
+            let value = model_value(c, i);
             let mut ctx = Context::new();
             ctx.insert("m", &row_value(&value));
-            if let Some(obj) = value.as_object_mut() {
-                obj.remove("content");
-                obj.remove("toc");
-            }
             let json_ld = model_json_ld(c, i);
             let json = serde_json::to_string(&value)
                 .map_err(|e| SiteError::new(format!("cannot serialize model `{}`: {e}", m.id)))?;

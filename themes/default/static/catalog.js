@@ -368,8 +368,9 @@
     } else {
       markSorted('name', 'asc');
     }
+    // Starting to pick shows the picked models too.
     if (picked.length || rows.length <= 2000) startPicking();
-    showPicked();
+    else showPicked();
     apply();
     form.hidden = false;
     form.addEventListener('input', function () {
@@ -389,7 +390,20 @@
 
   // --- facets.json, for the chooser and the comparison ------------------------
 
+  // One fetch per page, whoever asks first; a failed one is tried again on
+  // the next request.
+  var facetsLoading = {};
   function loadFacets(url) {
+    if (!facetsLoading[url]) {
+      facetsLoading[url] = fetchFacets(url).catch(function (e) {
+        delete facetsLoading[url];
+        throw e;
+      });
+    }
+    return facetsLoading[url];
+  }
+
+  function fetchFacets(url) {
     return fetch(url)
       .then(function (r) {
         if (!r.ok) throw new Error(r.status + ' ' + url);
