@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use crate::catalog::{self, Catalog};
+use crate::columns;
 use crate::config::{Config, Overrides};
 use crate::error::{Errors, SiteError};
 use crate::links::external::{self, LinkReport};
@@ -245,7 +246,7 @@ fn build_into(
         || render::render_site(catalog, templates, memo, &emit),
         || {
             let started = Instant::now();
-            let files = search::files(catalog, &|name, bytes| {
+            let files = browser_files(catalog, &|name, bytes| {
                 staging.write(name, bytes)?;
                 Ok(render::memo::hash_bytes(bytes))
             });
@@ -311,6 +312,23 @@ fn build_into(
     state.output.static_files = static_files;
     state.output.links = pages.into_iter().map(|p| (p.file.clone(), p)).collect();
     Ok(state)
+}
+
+/// The files the theme's scripts read, made from the whole catalog: the
+/// search index and facet table ([`search::files`]) and the catalog's data
+/// ([`columns::files`]). Both depend only on what [`search::fingerprint`]
+/// covers.
+pub fn browser_files<T: Send>(
+    catalog: &Catalog,
+    put: &search::Put<T>,
+) -> Result<Vec<(String, T)>, SiteError> {
+    let (index, data) = rayon::join(
+        || search::files(catalog, put),
+        || columns::files(catalog, put),
+    );
+    let mut files = index?;
+    files.extend(data?);
+    Ok(files)
 }
 
 /// The pages listed in the sitemap: every HTML page but the 404 page and

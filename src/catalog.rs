@@ -111,6 +111,23 @@ impl Catalog {
     pub fn term_path(taxonomy: &str, slug: &str) -> String {
         format!("{taxonomy}/{slug}/")
     }
+
+    /// How many pages a list of `rows` models takes (at least one, which
+    /// says that there are none).
+    pub fn page_count(&self, rows: usize) -> usize {
+        rows.div_ceil(self.config.catalog.page_size).max(1)
+    }
+}
+
+/// The URL path of page `number` (counted from 1) of the list at `path`:
+/// the first page is the list's own path, the others are under `page/`
+/// (`models/` -> `models/page/2/`).
+pub fn paged_path(path: &str, number: usize) -> String {
+    if number <= 1 {
+        path.to_string()
+    } else {
+        format!("{path}page/{number}/")
+    }
 }
 
 /// Checks every reference and builds the catalog, or reports every

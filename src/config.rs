@@ -29,6 +29,8 @@ struct ConfigFile {
     #[serde(default)]
     link_check: LinkCheckConfig,
     #[serde(default)]
+    catalog: CatalogConfig,
+    #[serde(default)]
     search: SearchConfig,
     #[serde(default)]
     feed: FeedConfig,
@@ -92,6 +94,25 @@ impl Default for LinkCheckConfig {
     }
 }
 
+/// `[catalog]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CatalogConfig {
+    /// Rows on each page of the catalog, of a term's list and of a
+    /// `models(...)` table; later rows are on numbered pages.
+    pub page_size: usize,
+}
+
+/// The largest `[catalog] page_size`: a page of rows stays well under a
+/// megabyte of HTML.
+pub const MAX_PAGE_SIZE: usize = 1000;
+
+impl Default for CatalogConfig {
+    fn default() -> Self {
+        CatalogConfig { page_size: 100 }
+    }
+}
+
 /// `[search]`
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -148,6 +169,7 @@ pub struct Config {
     pub minify: bool,
     pub drafts: bool,
     pub link_check: LinkCheckConfig,
+    pub catalog: CatalogConfig,
     pub search: SearchConfig,
     pub feed: FeedConfig,
     pub extra: serde_json::Value,
@@ -189,6 +211,19 @@ impl Config {
                 .in_file(&shown)
                 .hint("use an absolute address such as `https://user.github.io/repo/`")
         })?;
+        let page_size = file.catalog.page_size;
+        if !(1..=MAX_PAGE_SIZE).contains(&page_size) {
+            let (line, column) = text
+                .lines()
+                .position(|l| l.trim_start().starts_with("page_size"))
+                .map_or((1, 1), |i| (i + 1, 1));
+            return Err(SiteError::new(format!(
+                "`[catalog] page_size` must be from 1 to {MAX_PAGE_SIZE}, not {page_size}"
+            ))
+            .at(&shown, line, column)
+            .with_source(text.as_str())
+            .hint("100 rows a page suits most sites; lists longer than that get numbered pages"));
+        }
         let output_dir = match &overrides.output_dir {
             Some(p) => p.clone(),
             None => root.join(&file.build.output_dir),
@@ -206,6 +241,7 @@ impl Config {
             minify: file.build.minify,
             drafts: overrides.drafts,
             link_check: file.link_check,
+            catalog: file.catalog,
             search: file.search,
             feed: file.feed,
             extra,
@@ -278,6 +314,31 @@ pub fn unknown_name(message: &str) -> Option<(String, Vec<String>)> {
     let mut quoted = rest.split('`').skip(1).step_by(2).map(str::to_string);
     let word = quoted.next()?;
     Some((word, quoted.collect()))
+}
+
+#[cfg(test)]
+impl Config {
+    /// The configuration of a site with every default and `base_url`.
+    pub fn for_tests(base_url: &str) -> Config {
+        let (base_url, base_path) = normalize_base_url(base_url).unwrap_or_default();
+        Config {
+            root: PathBuf::from("."),
+            title: String::new(),
+            description: String::new(),
+            base_url,
+            base_path,
+            theme: default_theme(),
+            language: default_language(),
+            output_dir: PathBuf::from("public"),
+            minify: false,
+            drafts: false,
+            link_check: LinkCheckConfig::default(),
+            catalog: CatalogConfig::default(),
+            search: SearchConfig::default(),
+            feed: FeedConfig::default(),
+            extra: serde_json::Value::Null,
+        }
+    }
 }
 
 #[cfg(test)]

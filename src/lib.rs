@@ -11,6 +11,7 @@
 pub mod build;
 pub mod catalog;
 pub mod cli;
+pub mod columns;
 pub mod config;
 pub mod error;
 pub mod highlight;

@@ -406,7 +406,7 @@ impl Session {
             return Ok(written);
         }
         let known = &state.files;
-        let files = search::files(catalog, &|name, bytes| {
+        let files = crate::build::browser_files(catalog, &|name, bytes| {
             output::write_if_changed(out_dir, name, bytes, known.get(name).copied())
         })?;
         let names: HashSet<&str> = files.iter().map(|(n, _)| n.as_str()).collect();

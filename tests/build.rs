@@ -473,19 +473,146 @@ fn compare_choose_and_search_pages_are_generated_and_linked() {
     assert!(sitemap.contains(&format!("<loc>{BASE_URL}choose/</loc>")));
 }
 
+/// The options of each model in a column of `catalog-data/index.json`,
+/// decoded as the catalog's script decodes them.
+fn decoded_column(index: &serde_json::Value, key: &str) -> Vec<Vec<String>> {
+    const ALPHABET: &str = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
+    let column = index["columns"]
+        .as_array()
+        .and_then(|cs| cs.iter().find(|c| c["key"] == key))
+        .unwrap_or_else(|| panic!("no column {key}"));
+    let width = column["width"].as_u64().expect("a width") as usize;
+    let options: Vec<String> = column["options"]
+        .as_array()
+        .expect("options")
+        .iter()
+        .map(|o| o["id"].as_str().expect("an id").to_string())
+        .collect();
+    let codes = column["codes"].as_str().expect("codes").as_bytes();
+    codes
+        .chunks(width)
+        .map(|chunk| {
+            let code = chunk.iter().fold(0usize, |n, &c| {
+                n * 64
+                    + ALPHABET
+                        .bytes()
+                        .position(|a| a == c)
+                        .expect("a code character")
+            });
+            if code == 0 {
+                return Vec::new();
+            }
+            match column.get("values") {
+                Some(values) => values[code - 1]
+                    .as_array()
+                    .expect("a list of options")
+                    .iter()
+                    .map(|i| options[i.as_u64().expect("an index") as usize].clone())
+                    .collect(),
+                None => vec![options[code - 1].clone()],
+            }
+        })
+        .collect()
+}
+
 #[test]
-fn catalog_rows_carry_what_the_filters_read() {
+fn the_catalog_page_and_data_name_every_column_by_its_key() {
     let site = built();
     let catalog = site.read("public/models/index.html");
-    assert!(catalog.contains("id=\"catalog-filters\""));
     assert!(
         catalog.contains("<form class=\"filters\" id=\"catalog-filters\" data-total=\"4\" hidden>"),
         "the filters are hidden until the script shows them"
     );
-    assert!(catalog.contains("data-domain=\"biomedical\""));
-    assert!(catalog.contains("data-parameters=\"110000000\""));
-    assert!(catalog.contains("name=\"task\" value=\"fill-mask\""));
+    for key in [
+        "name",
+        "creator",
+        "category",
+        "task",
+        "license",
+        "access",
+        "parameters",
+        "released",
+    ] {
+        assert!(
+            catalog.contains(&format!("<th scope=\"col\" data-column=\"{key}\"")),
+            "{key}"
+        );
+    }
+    for key in [
+        "creator", "category", "task", "license", "access", "modality", "domain", "status",
+    ] {
+        assert!(
+            catalog.contains(&format!(
+                "<details class=\"filter-group\" data-column=\"{key}\">"
+            )),
+            "{key}"
+        );
+    }
+    assert!(catalog.contains(&format!("data-catalog-data=\"{BASE_URL}catalog-data/\"")));
     assert!(catalog.contains("catalog.js"));
+
+    // The data file holds every model in catalog order, column by column.
+    let index: serde_json::Value =
+        serde_json::from_str(&site.read("public/catalog-data/index.json")).expect("JSON");
+    assert_eq!(index["count"], 4);
+    let rows: serde_json::Value =
+        serde_json::from_str(&site.read("public/catalog-data/rows/0.json")).expect("JSON");
+    let id_at = rows["fields"]
+        .as_array()
+        .and_then(|f| f.iter().position(|x| x == "id"))
+        .expect("an id field");
+    let ids: Vec<&str> = rows["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| r[id_at].as_str().expect("an id"))
+        .collect();
+    assert_eq!(ids, ["bert-base-uncased", "biobert", "llama", "llama-2"]);
+    let of = |key: &str| -> Vec<String> {
+        decoded_column(&index, key)
+            .into_iter()
+            .map(|v| v.join("+"))
+            .collect()
+    };
+    assert_eq!(of("creator"), ["google", "google", "meta", "meta"]);
+    assert_eq!(
+        of("task"),
+        [
+            "fill-mask",
+            "feature-extraction",
+            "text-generation",
+            "text-generation"
+        ]
+    );
+    assert_eq!(of("license"), ["apache-2.0", "unknown", "other", "llama2"]);
+    assert_eq!(of("access"), ["open-weights", "", "gated", "gated"]);
+    assert_eq!(
+        of("parameters"),
+        ["110000000", "", "65000000000", "70000000000"]
+    );
+    assert_eq!(of("released"), ["2018-10", "", "2023-02-24", "2023-07"]);
+    assert_eq!(of("domain"), ["", "biomedical", "", ""]);
+    assert_eq!(of("status"), ["active", "active", "active", "active"]);
+    // Options come in their sort order, so sorting by code sorts the
+    // column; each counts its models.
+    let params = index["columns"]
+        .as_array()
+        .and_then(|cs| cs.iter().find(|c| c["key"] == "parameters"))
+        .expect("parameters");
+    let names: Vec<&str> = params["options"]
+        .as_array()
+        .expect("options")
+        .iter()
+        .map(|o| o["name"].as_str().expect("a name"))
+        .collect();
+    assert_eq!(names, ["110M", "65B", "70B"]);
+    let google = index["columns"][0]["options"]
+        .as_array()
+        .and_then(|o| o.iter().find(|o| o["id"] == "google"))
+        .expect("google");
+    assert_eq!(google["count"], 2);
+    assert_eq!(google["path"], "creators/google/");
+
     let bert = site.read("public/models/bert-base-uncased/index.html");
     assert!(bert.contains(&format!(
         "href=\"{BASE_URL}compare/?models=bert-base-uncased\""

@@ -365,9 +365,10 @@ fn edit(site: &Site, rng: &mut Rng) -> (String, Vec<String>) {
             site.write(
                 "modelsite.toml",
                 &format!(
-                    "title = \"Atlas {}\"\nbase_url = \"{}\"\n[feed]\nlimit = {}\n[link_check]\nexternal = false\n",
+                    "title = \"Atlas {}\"\nbase_url = \"{}\"\n[feed]\nlimit = {}\n[catalog]\npage_size = {}\n[link_check]\nexternal = false\n",
                     rng.below(3),
                     common::BASE_URL,
+                    1 + rng.below(3),
                     1 + rng.below(3)
                 ),
             );
@@ -448,6 +449,15 @@ fn options(root: &Path, output: Option<PathBuf>) -> BuildOptions {
 fn run_sequence(seed: u64, steps: usize) -> usize {
     let mut good = 0;
     let site = Site::new();
+    // Two rows a page, so that the catalog and the terms have several
+    // pages, which come and go as models do.
+    site.write(
+        "modelsite.toml",
+        &format!(
+            "title = \"Atlas\"\nbase_url = \"{}\"\n[catalog]\npage_size = 2\n[link_check]\nexternal = false\n",
+            common::BASE_URL
+        ),
+    );
     let clean_dir = tempfile::tempdir().expect("temporary folder");
     let clean_out = clean_dir.path().join("out");
     let mut session = Session::new(&options(site.root(), None)).expect("session");

@@ -306,6 +306,59 @@ pub fn page_value(catalog: &Catalog, page: &Page, content: &str, toc: &[TocEntry
     v
 }
 
+/// How many numbered links a pager shows on each side of the current page
+/// (besides the first and the last).
+const PAGER_REACH: usize = 2;
+
+/// The pager of page `number` of `pages` of the list at `path`, which
+/// shows rows `shown` (0-based, end excluded) of `total`: `{number, count,
+/// size, total, first, last, prev, next, links}`, `size` being the rows a
+/// page holds. `first` and `last` are the
+/// 1-based numbers of the rows shown, `prev` and `next` the URLs of the
+/// neighbouring pages (absent at either end), and `links` the numbered
+/// links to show, `{number, url, current}`, with `{gap: true}` where
+/// numbers are left out.
+pub fn pager_value(
+    config: &crate::config::Config,
+    path: &str,
+    number: usize,
+    pages: usize,
+    shown: std::ops::Range<usize>,
+    total: usize,
+) -> Value {
+    let url = |n: usize| config.url(&crate::catalog::paged_path(path, n));
+    let mut links = Vec::new();
+    let mut last_shown = 0;
+    for n in 1..=pages {
+        let near = n.abs_diff(number) <= PAGER_REACH;
+        if n == 1 || n == pages || near {
+            if n > last_shown + 1 {
+                links.push(json!({ "gap": true }));
+            }
+            links.push(json!({ "number": n, "url": url(n), "current": n == number }));
+            last_shown = n;
+        }
+    }
+    let mut v = json!({
+        "number": number,
+        "count": pages,
+        "size": config.catalog.page_size,
+        "total": total,
+        "first": if shown.is_empty() { 0 } else { shown.start + 1 },
+        "last": shown.end,
+        "links": links,
+    });
+    if let Some(obj) = v.as_object_mut() {
+        insert_if(obj, "prev", (number > 1).then(|| json!(url(number - 1))));
+        insert_if(
+            obj,
+            "next",
+            (number < pages).then(|| json!(url(number + 1))),
+        );
+    }
+    v
+}
+
 /// Attaches rendered prose to a full model value.
 pub fn with_prose(mut model: Value, content: String, toc: &[TocEntry]) -> Value {
     if let Some(obj) = model.as_object_mut() {
@@ -547,6 +600,28 @@ pub fn finder_facets(catalog: &Catalog) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_pager_links_the_ends_and_the_pages_near_the_current_one() {
+        let config = crate::config::Config::for_tests("https://x.org/a/");
+        let p = pager_value(&config, "models/", 6, 20, 500..600, 1990);
+        let numbers: Vec<String> = p["links"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l.get("number").map_or("…".to_string(), |n| n.to_string()))
+            .collect();
+        assert_eq!(numbers, ["1", "…", "4", "5", "6", "7", "8", "…", "20"]);
+        assert_eq!(p["prev"], "https://x.org/a/models/page/5/");
+        assert_eq!(p["next"], "https://x.org/a/models/page/7/");
+        assert_eq!(
+            (p["first"].as_u64(), p["last"].as_u64()),
+            (Some(501), Some(600))
+        );
+        let only = pager_value(&config, "tasks/x/", 1, 1, 0..3, 3);
+        assert!(only.get("prev").is_none() && only.get("next").is_none());
+        assert_eq!(only["links"].as_array().map(Vec::len), Some(1));
+    }
 
     #[test]
     fn a_filter_view_matches_text_numbers_truth_terms_and_lists() {

@@ -23,18 +23,22 @@ use rayon::prelude::*;
 use serde_json::{Value, json};
 use tera::Context;
 
-use crate::catalog::{Catalog, Page};
+use crate::catalog::{Catalog, Page, paged_path};
 use crate::error::{Errors, SiteError, closest, did_you_mean};
 use crate::markdown::{self, FragmentLink, MarkdownEnv, Problem, Rendered, ShortcodeArgs};
 use crate::source::PAGES_DIR;
 use crate::source::pages::PageSource;
 use context::{
-    finder_facets, model_json_ld, model_value, newest_first, page_summary, page_value, row_value,
-    taxonomy_value, term_value, with_prose,
+    finder_facets, model_json_ld, model_value, newest_first, page_summary, page_value, pager_value,
+    row_value, taxonomy_value, term_value, with_prose,
 };
 pub use memo::Memo;
 use memo::{Fingerprint, MarkdownEntry, ModelEntry, hash_bytes};
 pub use templates::Templates;
+
+/// How many terms of each taxonomy the catalog's "Browse by" shows (those
+/// with the most models); the taxonomy's own page lists every one.
+const BROWSE_LIMIT: usize = 12;
 
 /// The template that renders one row of a model table.
 pub const ROW_TEMPLATE: &str = "partials/model_row.html";
@@ -222,10 +226,12 @@ enum Job<'a> {
     Home,
     Page(&'a Page),
     Section(&'a str),
-    Catalog,
+    /// A page of the catalog, counted from 1.
+    Catalog(usize),
     Model(usize),
     TaxonomyList(usize),
-    Term(usize, usize),
+    /// Taxonomy, term, and page of the term's list counted from 1.
+    Term(usize, usize, usize),
     /// A page the theme's scripts complete (`compare/`, `choose/`, `search/`).
     Tool(&'static str),
     NotFound,
@@ -280,7 +286,10 @@ impl<'a> Renderer<'a> {
         base.insert("nav", &nav);
         base.insert("guides", &guides);
         base.insert("data", &catalog.other_data);
+        let columns = crate::columns::columns_value();
+        base.insert("columns", &columns);
         let base_fp = Fingerprint::new()
+            .json(&columns)
             .u64(templates.epoch)
             .json(&config_value)
             .json(&nav)
@@ -351,7 +360,8 @@ impl<'a> Renderer<'a> {
 
     fn jobs(&self) -> Vec<Job<'a>> {
         let c = self.catalog;
-        let mut jobs = vec![Job::Home, Job::Catalog, Job::NotFound];
+        let mut jobs = vec![Job::Home, Job::NotFound];
+        jobs.extend((1..=c.page_count(c.models.len())).map(Job::Catalog));
         jobs.extend(
             c.pages
                 .iter()
@@ -363,7 +373,9 @@ impl<'a> Renderer<'a> {
         jobs.extend(self.tools.iter().map(|path| Job::Tool(path)));
         for (t, tax) in c.taxonomies.iter().enumerate() {
             jobs.push(Job::TaxonomyList(t));
-            jobs.extend((0..tax.terms.len()).map(|i| Job::Term(t, i)));
+            for (i, term) in tax.terms.iter().enumerate() {
+                jobs.extend((1..=c.page_count(term.models.len())).map(|n| Job::Term(t, i, n)));
+            }
         }
         jobs
     }
@@ -376,22 +388,24 @@ impl<'a> Renderer<'a> {
         emit: &(dyn Fn(Document) -> Result<T, SiteError> + Sync),
     ) -> Result<JobOutput<T>, Vec<SiteError>> {
         let c = self.catalog;
+        // A list's later pages show the title of its page, not its prose.
+        let first_page = !matches!(job, Job::Catalog(n) | Job::Term(_, _, n) if *n > 1);
         let (path, page): (String, Option<&Page>) = match job {
             Job::Home => (String::new(), c.page_at("")),
             Job::Page(p) => (p.path.clone(), Some(*p)),
             Job::Section(path) => (path.to_string(), None),
-            Job::Catalog => ("models/".to_string(), c.page_at("models/")),
+            Job::Catalog(n) => (paged_path("models/", *n), c.page_at("models/")),
             Job::Model(i) => (c.models[*i].path.clone(), None),
             Job::TaxonomyList(t) => {
                 let path = format!("{}/", c.taxonomies[*t].id);
                 let page = c.page_at(&path);
                 (path, page)
             }
-            Job::Term(t, i) => {
+            Job::Term(t, i, n) => {
                 let tax = &c.taxonomies[*t];
                 let path = Catalog::term_path(tax.id, &tax.terms[*i].slug);
                 let page = c.page_at(&path);
-                (path, page)
+                (paged_path(&path, *n), page)
             }
             Job::Tool(path) => (path.to_string(), c.page_at(path)),
             Job::NotFound => ("404.html".to_string(), None),
@@ -407,6 +421,7 @@ impl<'a> Renderer<'a> {
         // or of a model).
         let prose_source: Option<&PageSource> = match job {
             Job::Model(i) => c.models[*i].prose.as_deref(),
+            _ if !first_page => None,
             _ => page.map(|p| &p.source),
         };
         let prose = prose_source.map(|s| self.markdown(s));
@@ -485,9 +500,13 @@ impl<'a> Renderer<'a> {
                 ));
                 "section.html".to_string()
             }
-            Job::Catalog => {
+            Job::Catalog(n) => {
                 finder = true;
-                rows = Some((0..c.models.len()).collect());
+                let (pager, range) = self.pager("models/", *n, c.models.len());
+                parts.push(("pager", pager));
+                parts.push(("model_count", json!(c.models.len())));
+                parts.push(("browse_limit", json!(BROWSE_LIMIT)));
+                rows = Some(range.collect());
                 "catalog.html".to_string()
             }
             Job::Tool(path) => {
@@ -507,12 +526,16 @@ impl<'a> Renderer<'a> {
                 parts.push(("terms", Value::Array(terms)));
                 "taxonomy_list.html".to_string()
             }
-            Job::Term(t, i) => {
+            Job::Term(t, i, n) => {
                 let tax = &c.taxonomies[*t];
                 let term = &tax.terms[*i];
                 parts.push(("taxonomy", taxonomy_value(c, tax)));
                 parts.push(("term", term_value(c, tax, term)));
-                rows = Some(term.models.clone());
+                let path = Catalog::term_path(tax.id, &term.slug);
+                let (pager, range) = self.pager(&path, *n, term.models.len());
+                parts.push(("pager", pager));
+                parts.push(("model_count", json!(term.models.len())));
+                rows = Some(term.models[range].to_vec());
                 "taxonomy_term.html".to_string()
             }
             Job::NotFound => "404.html".to_string(),
@@ -548,8 +571,12 @@ impl<'a> Renderer<'a> {
         let mut ctx = self.base.clone();
         ctx.insert("current_url", &c.config.url(&path));
         ctx.insert("current_path", &path);
-        if let (Some(p), Some(rendered)) = (page, rendered) {
-            ctx.insert("page", &page_value(c, p, &rendered.html, &rendered.toc));
+        if let Some(p) = page {
+            match rendered {
+                Some(r) => ctx.insert("page", &page_value(c, p, &r.html, &r.toc)),
+                None if !first_page => ctx.insert("page", &page_value(c, p, "", &[])),
+                None => {}
+            }
         }
         for (name, value) in &parts {
             ctx.insert(*name, value);
@@ -560,7 +587,6 @@ impl<'a> Renderer<'a> {
         }
         if let Some(rows) = &rows {
             ctx.insert("model_rows", &self.rows_html(rows));
-            ctx.insert("model_count", &rows.len());
         }
         let source: Option<(PathBuf, Arc<str>)> = match job {
             Job::Model(i) => {
@@ -585,7 +611,7 @@ impl<'a> Renderer<'a> {
             },
         };
         let mut outputs = Vec::new();
-        for doc in self.with_aliases(doc, page) {
+        for doc in self.with_aliases(doc, page.filter(|_| first_page)) {
             outputs.push(emit(doc).map_err(|e| vec![e])?);
         }
         Ok(JobOutput {
@@ -594,6 +620,19 @@ impl<'a> Renderer<'a> {
             outputs: Some(outputs),
             checks,
         })
+    }
+
+    /// The pager of page `number` of the list at `path` with `rows` models,
+    /// and the range of those rows that the page shows.
+    fn pager(&self, path: &str, number: usize, rows: usize) -> (Value, std::ops::Range<usize>) {
+        let size = self.catalog.config.catalog.page_size;
+        let start = ((number - 1) * size).min(rows);
+        let end = (start + size).min(rows);
+        let pages = self.catalog.page_count(rows);
+        (
+            pager_value(&self.catalog.config, path, number, pages, start..end, rows),
+            start..end,
+        )
     }
 
     /// The table rows of the models `indices`, in that order.
@@ -794,9 +833,24 @@ impl<'a> Renderer<'a> {
                         }
                     }
                 }
+                let shown = matched.len().min(c.config.catalog.page_size);
+                let see_all = crate::columns::term_page(c, &filters)
+                    .map(|path| c.config.url(&path))
+                    .or_else(|| {
+                        crate::columns::catalog_query(&filters).map(|q| {
+                            let url = c.config.url("models/");
+                            if q.is_empty() {
+                                url
+                            } else {
+                                format!("{url}?{q}")
+                            }
+                        })
+                    });
                 let mut ctx = self.base.clone();
-                ctx.insert("model_rows", &self.rows_html(&matched));
+                ctx.insert("model_rows", &self.rows_html(&matched[..shown]));
                 ctx.insert("model_count", &matched.len());
+                ctx.insert("shown_count", &shown);
+                ctx.insert("see_all", &see_all);
                 ctx.insert("args", &filters.iter().cloned().collect::<HashMap<_, _>>());
                 self.shortcode_template("shortcodes/models.html", &ctx)
             }
