@@ -55,10 +55,10 @@ pub fn fingerprint(catalog: &Catalog, value_hashes: impl Iterator<Item = u64>) -
     }
     for (m, hash) in catalog.models.iter().zip(value_hashes) {
         fp.u64(hash);
-        fp.str(m.prose.as_ref().map_or("", |p| p.body()));
+        fp.u64(m.prose.as_ref().map_or(0, |p| p.hash));
     }
     for page in &catalog.pages {
-        fp.str(&page.path).str(&page.source.text);
+        fp.str(&page.path).u64(page.source.hash);
     }
     fp.finish()
 }
@@ -84,7 +84,10 @@ fn records(catalog: &Catalog) -> Vec<Record> {
         let mut text = String::new();
         push_words(&mut text, page.title());
         push_words(&mut text, &f.description);
-        push_words(&mut text, &plain_text_of(page.source.body()));
+        push_words(
+            &mut text,
+            &plain_text_of(&page.source.body().unwrap_or_default()),
+        );
         Record {
             url: page.path.clone(),
             title: page.title().to_string(),
@@ -98,8 +101,7 @@ fn records(catalog: &Catalog) -> Vec<Record> {
 fn model_record(catalog: &Catalog, index: usize) -> Record {
     let m = &catalog.models[index];
     let d = &m.data;
-    let mut text =
-        String::with_capacity(256 + m.prose.as_ref().map_or(0, |p| p.text.len() - p.body_start));
+    let mut text = String::with_capacity(256);
     push_words(&mut text, &d.name);
     push_words(&mut text, &d.summary);
     push_words(&mut text, &m.id);
@@ -132,7 +134,9 @@ fn model_record(catalog: &Catalog, index: usize) -> Record {
         push_words(&mut text, &e.metric);
     }
     if let Some(prose) = &m.prose {
-        push_words(&mut text, &plain_text_of(prose.body()));
+        // A prose file that cannot be read again fails its page's
+        // rendering, which reports it.
+        push_words(&mut text, &plain_text_of(&prose.body().unwrap_or_default()));
     }
     Record {
         url: m.path.clone(),

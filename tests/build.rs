@@ -209,6 +209,31 @@ fn models_json_and_feed_hold_the_catalog() {
         .filter_map(|m| m["id"].as_str())
         .collect();
     assert!(ids.contains(&"biobert"));
+    // Each model as written in its file, with its id and URL; what models
+    // share is written once, by id.
+    let bert = json["models"]
+        .as_array()
+        .and_then(|ms| ms.iter().find(|m| m["id"] == "bert-base-uncased"))
+        .expect("BERT");
+    assert_eq!(bert["url"], format!("{BASE_URL}models/bert-base-uncased/"));
+    assert_eq!(bert["creator"], "google");
+    assert_eq!(bert["tasks"], serde_json::json!(["fill-mask"]));
+    assert_eq!(bert["parameters"], 110_000_000);
+    assert_eq!(bert["released"], "2018-10");
+    assert_eq!(bert["libraries"], serde_json::json!(["transformers"]));
+    assert_eq!(bert["evaluations"][0]["value"], "88.5");
+    assert!(bert.get("mirrors").is_none(), "empty fields are left out");
+    assert!(bert.get("draft").is_none());
+    assert_eq!(json["creators"]["google"]["name"], "Google");
+    assert_eq!(
+        json["libraries"]["transformers"]["cache_dir"],
+        "~/.cache/huggingface/hub"
+    );
+    let biobert = json["models"]
+        .as_array()
+        .and_then(|ms| ms.iter().find(|m| m["id"] == "biobert"))
+        .expect("BioBERT");
+    assert_eq!(biobert["base_model"], "bert-base-uncased");
     let feed = site.read("public/atom.xml");
     assert!(feed.starts_with("<?xml"));
     // Newest first: Llama 2 (2023-07) before LLaMA (2023-02-24).
