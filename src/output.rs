@@ -15,7 +15,6 @@ use rayon::prelude::*;
 use crate::catalog::Catalog;
 use crate::config::Config;
 use crate::error::SiteError;
-use crate::highlight::CODE_CLASS_STYLE;
 use crate::render::context::newest_first;
 use crate::render::memo::{ModelEntry, hash_bytes};
 use crate::render::templates::{DEFAULT_THEME, ThemeSource};
@@ -514,26 +513,8 @@ fn feed(catalog: &Catalog) -> String {
     feed.to_string()
 }
 
-/// Colours for highlighted code: a light theme, and a dark one when the
-/// reader's system prefers it (made once: loading the themes is slow).
+/// Colours for highlighted code, by kind of token (made once).
 fn highlight_css() -> &'static str {
     static CSS: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    CSS.get_or_init(make_highlight_css)
-}
-
-fn make_highlight_css() -> String {
-    use syntect::highlighting::ThemeSet;
-    use syntect::html::css_for_theme_with_class_style;
-    let themes = ThemeSet::load_defaults();
-    let light = themes
-        .themes
-        .get("InspiredGitHub")
-        .and_then(|t| css_for_theme_with_class_style(t, CODE_CLASS_STYLE).ok())
-        .unwrap_or_default();
-    let dark = themes
-        .themes
-        .get("base16-ocean.dark")
-        .and_then(|t| css_for_theme_with_class_style(t, CODE_CLASS_STYLE).ok())
-        .unwrap_or_default();
-    format!("{light}\n@media (prefers-color-scheme: dark) {{\n{dark}\n}}\n")
+    CSS.get_or_init(crate::highlight::stylesheet)
 }
