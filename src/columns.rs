@@ -452,7 +452,13 @@ fn option_name(c: &Column, id: &str) -> String {
 ///   else `n` for option `n - 1`, or for multi-valued columns
 ///   (`values` present) for the list of options `values[n - 1]`. Values
 ///   are numbered in sort order, so sorting by a column is sorting by
-///   code.
+///   code. The whole table in one file, for programs.
+/// - `catalog-data/filters.json`: the same, but a column that is not a
+///   filter (the release date: it only sorts and shows) has no `codes`;
+///   its `codes_file` names `columns/<key>.json`, `{key, width, codes}`.
+///   This is what the catalog page loads before its filters answer (on a
+///   large catalog the release dates are a third of the gzipped bytes),
+///   and the other columns' codes after.
 /// - `catalog-data/rows/<n>.json`: `{fields: ["id", "name", "summary"],
 ///   rows: [[...], ...]}` for models `n * chunk ..`, in catalog order.
 /// - `catalog-data/names.json`: `{fields: ["id", "name"], rows}` for every
@@ -474,7 +480,14 @@ pub fn files<T: Send>(catalog: &Catalog, put: &Put<T>) -> Result<Vec<(String, T)
     });
     let rel = format!("{DATA_DIR}/index.json");
     let mut files = vec![(rel.clone(), put(&rel, &to_json(&rel, &index)?)?)];
-    drop(index);
+    let mut first = index;
+    for (key, later) in set_apart_later_columns(&mut first) {
+        let rel = format!("{DATA_DIR}/{}", later_file(&key));
+        files.push((rel.clone(), put(&rel, &to_json(&rel, &later)?)?));
+    }
+    let rel = format!("{DATA_DIR}/filters.json");
+    files.push((rel.clone(), put(&rel, &to_json(&rel, &first)?)?));
+    drop(first);
     let rows: Vec<(String, T)> = catalog
         .models
         .par_chunks(CHUNK)
@@ -502,6 +515,42 @@ pub fn files<T: Send>(catalog: &Catalog, put: &Put<T>) -> Result<Vec<(String, T)
     let bytes = to_json(&rel, &json!({ "fields": ["id", "name"], "rows": rows }))?;
     files.push((rel.clone(), put(&rel, &bytes)?));
     Ok(files)
+}
+
+/// Where the codes of a column that is not a filter are, relative to
+/// [`DATA_DIR`].
+fn later_file(key: &str) -> String {
+    format!("columns/{key}.json")
+}
+
+/// Takes the codes of the columns that are not filters out of `index`
+/// (the value of `index.json`), leaving in each such column the name of
+/// the file that holds them, and returns those files' values, `{key,
+/// width, codes}`, with their column keys.
+fn set_apart_later_columns(index: &mut Value) -> Vec<(String, Value)> {
+    let mut later = Vec::new();
+    let Some(columns) = index.get_mut("columns").and_then(Value::as_array_mut) else {
+        return later;
+    };
+    for col in columns {
+        let Some(obj) = col.as_object_mut() else {
+            continue;
+        };
+        let Some(key) = obj.get("key").and_then(Value::as_str).map(str::to_string) else {
+            continue;
+        };
+        if column(&key).is_none_or(|c| c.filter) {
+            continue;
+        }
+        let codes = obj.remove("codes").unwrap_or(Value::Null);
+        let width = obj.get("width").cloned().unwrap_or(Value::Null);
+        obj.insert("codes_file".into(), json!(later_file(&key)));
+        later.push((
+            key.clone(),
+            json!({ "key": key, "width": width, "codes": codes }),
+        ));
+    }
+    later
 }
 
 /// The steps of the parameter range filter and the chooser's size
@@ -584,6 +633,28 @@ mod tests {
         push_code(&mut s, 63, 1);
         push_code(&mut s, 65, 2);
         assert_eq!(s, "0A_11");
+    }
+
+    #[test]
+    fn filters_file_leaves_the_codes_of_columns_that_only_sort_for_later() {
+        let mut index = json!({
+            "count": 2,
+            "columns": [
+                {"key": "creator", "kind": "term", "width": 1, "options": [], "codes": "12"},
+                {"key": "released", "kind": "date", "width": 2, "options": [], "codes": "0102"},
+            ],
+        });
+        let later = set_apart_later_columns(&mut index);
+        assert_eq!(index["columns"][0]["codes"], "12");
+        assert_eq!(index["columns"][1].get("codes"), None);
+        assert_eq!(index["columns"][1]["codes_file"], "columns/released.json");
+        assert_eq!(
+            later,
+            [(
+                "released".to_string(),
+                json!({"key": "released", "width": 2, "codes": "0102"})
+            )]
+        );
     }
 
     #[test]

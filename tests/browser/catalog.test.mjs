@@ -13,15 +13,14 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { createReadStream, existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
-import http from 'node:http';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 
-import { CHROMIUM, freePort, launchChromium } from './helpers.mjs';
+import { CHROMIUM, freePort, launchChromium, serveStatic } from './helpers.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE = require.resolve('axe-core/axe.min.js');
@@ -116,47 +115,6 @@ async function makeSite(root) {
   await write(root, 'site/guides/choosing.md', '---\ntitle: Choosing a model\ndescription: What to weigh.\n---\n\n## Size\n\nSmaller models answer faster.\n');
 }
 
-// --- a static file server, as plain hosting would be -------------------------
-
-const TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.xml': 'application/xml',
-  '.txt': 'text/plain; charset=utf-8',
-};
-
-function serveStatic(dir, port) {
-  const srv = http.createServer(async (req, res) => {
-    const url = new URL(req.url, 'http://x');
-    let rel = decodeURIComponent(url.pathname);
-    if (!rel.startsWith(SUB)) {
-      res.writeHead(404).end('not found');
-      return;
-    }
-    rel = rel.slice(SUB.length);
-    let file = path.join(dir, rel);
-    if (!file.startsWith(dir)) {
-      res.writeHead(404).end('not found');
-      return;
-    }
-    try {
-      if ((await stat(file)).isDirectory()) file = path.join(file, 'index.html');
-      await stat(file);
-    } catch {
-      res.writeHead(404, { 'content-type': TYPES['.html'] });
-      createReadStream(path.join(dir, '404.html')).pipe(res);
-      return;
-    }
-    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream' });
-    createReadStream(file).pipe(res);
-  });
-  return new Promise((resolve) => srv.listen(port, '127.0.0.1', () => resolve(srv)));
-}
-
-
 before(async () => {
   assert.ok(BIN && existsSync(BIN), `MODELSITE_BIN must name the modelsite binary (got ${JSON.stringify(BIN)})`);
   assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: run scripts/test, which installs Debian's chromium`);
@@ -167,7 +125,7 @@ before(async () => {
   site = `http://127.0.0.1:${port}${SUB}`;
   const out = path.join(tmp, 'out');
   execFileSync(BIN, ['build', '--root', root, '--offline', '-u', site, '-o', out], { stdio: 'pipe' });
-  server = await serveStatic(out, port);
+  server = await serveStatic(out, { sub: SUB, port });
   await mkdir(SCREENSHOTS, { recursive: true });
   browser = await launchChromium();
 });
@@ -201,16 +159,16 @@ async function open(page, rel) {
   assert.equal(response.status(), 200, `GET ${site + rel}`);
 }
 
-/** The ids of the catalog rows a reader sees, top to bottom. */
+/** The ids of the catalog rows a reader sees, top to bottom (every one: the site is small). */
 function visibleIds(page) {
-  return page.$$eval('#catalog tbody tr', (rows) => rows.filter((r) => !r.hidden).map((r) => r.dataset.id));
+  return page.$$eval('#catalog tbody tr[data-id]', (rows) => rows.filter((r) => !r.hidden).map((r) => r.dataset.id));
 }
 
 async function waitForIds(page, want) {
   await page
     .waitForFunction(
       (want) =>
-        JSON.stringify([...document.querySelectorAll('#catalog tbody tr')].filter((r) => !r.hidden).map((r) => r.dataset.id)) ===
+        JSON.stringify([...document.querySelectorAll('#catalog tbody tr[data-id]')].filter((r) => !r.hidden).map((r) => r.dataset.id)) ===
         JSON.stringify(want),
       want,
       { timeout: WAIT_MS },
@@ -219,7 +177,8 @@ async function waitForIds(page, want) {
 }
 
 async function catalogReady(page) {
-  await page.waitForSelector('#catalog-filters:not([hidden])', { timeout: WAIT_MS });
+  await page.waitForSelector('#catalog-root[data-catalog-ready]', { timeout: WAIT_MS });
+  assert.equal(await page.locator('#catalog-filters').isVisible(), true);
 }
 
 async function axeCheck(page, what) {
