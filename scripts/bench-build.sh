@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
 # Build benchmark: modelsite against Hugo on the same generated corpus.
 #
-# Usage: scripts/bench-build.sh [N ...]        (default: 1000 10000)
+# Usage: scripts/bench-build.sh [N ...]        (default: 1000 10000 100000)
 #
 # For each N, generates a corpus of N models with the shared generator
 # ($SHARED_DIR/bench/gen_corpus.py, SHARED_DIR defaults to ../shared beside the
-# repository) in the modelsite and the Hugo flavor, then times a full build of
-# each, side by side: one warm-up run, then RUNS (default 3) measured runs,
-# each into an emptied output folder. Prints the median wall time, the peak
-# resident memory and the modelsite/Hugo ratios, and checks that modelsite
-# wrote one page per model.
+# repository) in the modelsite and (up to HUGO_MAX models) the Hugo flavor,
+# then times a full build of each, side by side: one warm-up run, then RUNS
+# (default 3) measured runs, each into an emptied output folder. Prints the
+# median wall time, the peak resident memory, the modelsite/Hugo ratios, the
+# whole output's bytes (apparent size) and bytes per model, and the largest
+# HTML page, and checks that modelsite wrote one page per model.
 #
 # Environment: SHARED_DIR, RUNS, KEEP=1 (keep the corpora; their folder is
-# printed), BENCH_TMP (where to put the corpora; default: mktemp -d).
+# printed), BENCH_TMP (where to put the corpora; default: mktemp -d; use a
+# folder on tmpfs such as /dev/shm/bench for steady figures: 100,000 models
+# take about 800 MB of corpus and 1 GB of output), HUGO_MAX (default 10000;
+# Hugo needs about 6 GB of memory at 50,000 models).
 set -euo pipefail
 shopt -s inherit_errexit
 
@@ -20,7 +24,8 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 SHARED_DIR="${SHARED_DIR:-$ROOT/../shared}"
 GEN="$SHARED_DIR/bench/gen_corpus.py"
 RUNS="${RUNS:-3}"
-if [ "$#" -gt 0 ]; then SIZES=("$@"); else SIZES=(1000 10000); fi
+HUGO_MAX="${HUGO_MAX:-10000}"
+if [ "$#" -gt 0 ]; then SIZES=("$@"); else SIZES=(1000 10000 100000); fi
 
 step() { printf '\n==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -123,12 +128,14 @@ measure() {
 
 RESULTS=()
 CHECKS=()
+SIZES_OUT=()
 for n in "${SIZES[@]}"; do
     ms_dir="$WORK/modelsite-$n"
     hugo_dir="$WORK/hugo-$n"
     step "N=$n: generating corpora"
     if [ ! -d "$ms_dir" ]; then python3 "$GEN" "$n" "$ms_dir"; fi
-    if [ ! -d "$hugo_dir" ]; then python3 "$GEN" "$n" "$hugo_dir" --flavor hugo; fi
+    with_hugo=$([ "$n" -le "$HUGO_MAX" ] && echo 1 || true)
+    if [ -n "$with_hugo" ] && [ ! -d "$hugo_dir" ]; then python3 "$GEN" "$n" "$hugo_dir" --flavor hugo; fi
 
     step "N=$n: building ($RUNS runs after one warm-up)"
     res="$(measure modelsite "$ms_dir" "$MODELSITE" build --root "$ms_dir" "${MS_FLAGS[@]}")"
@@ -139,9 +146,17 @@ for n in "${SIZES[@]}"; do
     else
         CHECKS+=("N=$n: modelsite wrote $pages model pages (public/models/*/index.html), expected $n: MISMATCH")
     fi
-    res="$(measure hugo "$hugo_dir" "$HUGO" --quiet -s "$hugo_dir")"
-    read -r hugo_wall hugo_mib hugo_cpu <<<"$res"
-    RESULTS+=("$n $ms_wall $ms_mib $ms_cpu $hugo_wall $hugo_mib $hugo_cpu")
+    bytes=$(du -sb --apparent-size "$ms_dir/public" | cut -f 1)
+    largest=$(find "$ms_dir/public" -name '*.html' -printf '%s %P\n' | sort -n | tail -n 1)
+    SIZES_OUT+=("$n $bytes $largest")
+    if [ -n "$with_hugo" ]; then
+        res="$(measure hugo "$hugo_dir" "$HUGO" --quiet -s "$hugo_dir")"
+        read -r hugo_wall hugo_mib hugo_cpu <<<"$res"
+        hugo_bytes=$(du -sb --apparent-size "$hugo_dir/public" | cut -f 1)
+    else
+        hugo_wall=0 hugo_mib=0 hugo_cpu=0 hugo_bytes=0
+    fi
+    RESULTS+=("$n $ms_wall $ms_mib $ms_cpu $hugo_wall $hugo_mib $hugo_cpu $hugo_bytes")
 done
 
 # --- report -----------------------------------------------------------------
@@ -151,12 +166,24 @@ row() { printf '%-7s %-10s %9s %11s %9s %10s %11s %10s\n' "$@"; }
 row N tool "wall s" "peak MiB" "CPU s" "wall/hugo" "peak/hugo" "CPU/hugo"
 status=0
 for row in "${RESULTS[@]}"; do
-    read -r n ms_wall ms_mib ms_cpu hugo_wall hugo_mib hugo_cpu <<<"$row"
+    read -r n ms_wall ms_mib ms_cpu hugo_wall hugo_mib hugo_cpu _ <<<"$row"
+    if [ "$hugo_wall" = 0 ]; then
+        row "$n" modelsite "$ms_wall" "$ms_mib" "$ms_cpu" "" "" ""
+        continue
+    fi
     ratios="$(awk -v a="$ms_wall" -v b="$hugo_wall" -v c="$ms_mib" -v d="$hugo_mib" -v e="$ms_cpu" -v f="$hugo_cpu" \
         'function r(x, y) { return y > 0 ? x / y : 0 } BEGIN { printf "%.2f %.2f %.2f\n", r(a, b), r(c, d), r(e, f) }')"
     read -r rw rp rc <<<"$ratios"
     row "$n" modelsite "$ms_wall" "$ms_mib" "$ms_cpu" "${rw}x" "${rp}x" "${rc}x"
     row "$n" hugo "$hugo_wall" "$hugo_mib" "$hugo_cpu" "" "" ""
+done
+echo
+printf '%-7s %14s %14s %16s  %s\n' N "output bytes" "bytes/model" "hugo bytes" "largest HTML page"
+for i in "${!SIZES_OUT[@]}"; do
+    read -r n bytes largest_bytes largest_file <<<"${SIZES_OUT[$i]}"
+    read -r _ _ _ _ _ _ _ hugo_bytes <<<"${RESULTS[$i]}"
+    printf '%-7s %14s %14s %16s  %s (%s bytes)\n' "$n" "$bytes" "$((bytes / n))" \
+        "$([ "$hugo_bytes" = 0 ] && echo - || echo "$hugo_bytes")" "$largest_file" "$largest_bytes"
 done
 echo
 for line in "${CHECKS[@]}"; do

@@ -235,8 +235,9 @@ fn build_into(
         .collect();
     let static_files: Vec<String> = statics.into_iter().map(|(name, _)| name).collect();
     timings.lap("static files");
+    let interner = internal::Interner::default();
     let emit = |doc: Document| -> Result<(PageLinks, u64), SiteError> {
-        let links = internal::extract(&doc.file, &doc.html, doc.origin);
+        let links = internal::extract_shared(&doc.file, &doc.html, doc.origin, &interner);
         let hash = staging.write_html(&doc.file, doc.html)?;
         Ok((links, hash))
     };
@@ -279,7 +280,7 @@ fn build_into(
         staging.write(name, bytes)?;
         files.insert(name.clone(), render::memo::hash_bytes(bytes));
     }
-    let models_json = output::ModelsJson::new(&catalog.config, &rendering.models);
+    let models_json = output::ModelsJson::new(catalog, &rendering.models)?;
     models_json.write(&staging.dir)?;
     // Its entry holds what it was made from rather than a hash of its
     // bytes: rebuilds compare that.

@@ -15,7 +15,6 @@ use rayon::prelude::*;
 use crate::catalog::Catalog;
 use crate::config::Config;
 use crate::error::SiteError;
-use crate::highlight::CODE_CLASS_STYLE;
 use crate::render::context::newest_first;
 use crate::render::memo::{ModelEntry, hash_bytes};
 use crate::render::templates::{DEFAULT_THEME, ThemeSource};
@@ -335,58 +334,78 @@ pub fn feed_file(catalog: &Catalog) -> Option<(String, Vec<u8>)> {
 /// Name of the machine-readable catalog.
 pub const MODELS_JSON: &str = "models.json";
 
-/// `models.json`: `{"base_url", "count", "models": [...], "title"}`, the
-/// models being each entry's JSON as made once per model. Written piece by
-/// piece (it is tens of megabytes for a large catalog), never whole in
-/// memory.
+/// `models.json`, the catalog for programs: `{"title", "base_url",
+/// "count", "creators", "categories", "sources", "libraries", "models"}`.
+/// The four maps are the data files' entries by id, as written; each
+/// model is `{"id", "url", ...}` followed by its fields as written in its
+/// data file, without those left empty, so that what many models share
+/// is written once. Written piece by piece, never whole in memory.
 pub struct ModelsJson<'a> {
+    catalog: &'a Catalog,
     head: String,
-    models: &'a [Arc<ModelEntry>],
-    tail: String,
+    /// Each model's value hash, in catalog order: what the file is made
+    /// from besides the data files in `head`.
+    hashes: Vec<u64>,
+}
+
+/// One model of `models.json`.
+#[derive(serde::Serialize)]
+struct ModelsJsonEntry<'a> {
+    id: &'a str,
+    url: String,
+    #[serde(flatten)]
+    data: &'a crate::source::data::ModelData,
 }
 
 impl<'a> ModelsJson<'a> {
-    pub fn new(config: &Config, models: &'a [Arc<ModelEntry>]) -> Self {
-        let string = |s: &str| serde_json::Value::String(s.to_string()).to_string();
-        ModelsJson {
-            head: format!(
-                "{{\"base_url\":{},\"count\":{},\"models\":[",
-                string(&config.base_url),
-                models.len()
-            ),
-            models,
-            tail: format!("],\"title\":{}}}", string(&config.title)),
-        }
+    pub fn new(catalog: &'a Catalog, models: &[Arc<ModelEntry>]) -> Result<Self, SiteError> {
+        let config = &catalog.config;
+        let head = serde_json::to_string(&serde_json::json!({
+            "title": config.title,
+            "base_url": config.base_url,
+            "count": catalog.models.len(),
+            "creators": catalog.creators,
+            "categories": catalog.categories,
+            "sources": catalog.sources,
+            "libraries": catalog.libraries,
+        }))
+        .map_err(|e| SiteError::new(format!("cannot write {MODELS_JSON}: {e}")))?;
+        Ok(ModelsJson {
+            catalog,
+            // Without its closing brace: the models follow.
+            head: head.trim_end_matches('}').to_string(),
+            hashes: models.iter().map(|m| m.value_hash).collect(),
+        })
     }
 
     /// A cheap fingerprint of what the file is made of (not of its bytes).
     pub fn fingerprint(&self) -> u64 {
         let mut fp = crate::render::memo::Fingerprint::new();
-        fp.str(&self.head).str(&self.tail);
-        for m in self.models {
-            fp.u64(m.value_hash);
+        fp.str(&self.head);
+        for &hash in &self.hashes {
+            fp.u64(hash);
         }
         fp.finish()
     }
 
-    fn pieces(&self) -> impl Iterator<Item = &str> {
-        std::iter::once(self.head.as_str())
-            .chain(
-                self.models
-                    .iter()
-                    .enumerate()
-                    .flat_map(|(i, m)| [if i == 0 { "" } else { "," }, m.json.as_str()]),
-            )
-            .chain(std::iter::once(self.tail.as_str()))
-    }
-
     /// Writes the file into `dir`.
     pub fn write(&self, dir: &Path) -> Result<(), SiteError> {
+        let c = self.catalog;
         replace_file(&dir.join(MODELS_JSON), |out| {
-            for piece in self.pieces() {
-                out.write_all(piece.as_bytes())?;
+            out.write_all(self.head.as_bytes())?;
+            out.write_all(b",\"models\":[")?;
+            for (i, m) in c.models.iter().enumerate() {
+                if i > 0 {
+                    out.write_all(b",")?;
+                }
+                let entry = ModelsJsonEntry {
+                    id: &m.id,
+                    url: c.config.url(&m.path),
+                    data: &m.data,
+                };
+                serde_json::to_writer(&mut *out, &entry).map_err(std::io::Error::other)?;
             }
-            Ok(())
+            out.write_all(b"]}")
         })
     }
 }
@@ -494,26 +513,8 @@ fn feed(catalog: &Catalog) -> String {
     feed.to_string()
 }
 
-/// Colours for highlighted code: a light theme, and a dark one when the
-/// reader's system prefers it (made once: loading the themes is slow).
+/// Colours for highlighted code, by kind of token (made once).
 fn highlight_css() -> &'static str {
     static CSS: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    CSS.get_or_init(make_highlight_css)
-}
-
-fn make_highlight_css() -> String {
-    use syntect::highlighting::ThemeSet;
-    use syntect::html::css_for_theme_with_class_style;
-    let themes = ThemeSet::load_defaults();
-    let light = themes
-        .themes
-        .get("InspiredGitHub")
-        .and_then(|t| css_for_theme_with_class_style(t, CODE_CLASS_STYLE).ok())
-        .unwrap_or_default();
-    let dark = themes
-        .themes
-        .get("base16-ocean.dark")
-        .and_then(|t| css_for_theme_with_class_style(t, CODE_CLASS_STYLE).ok())
-        .unwrap_or_default();
-    format!("{light}\n@media (prefers-color-scheme: dark) {{\n{dark}\n}}\n")
+    CSS.get_or_init(crate::highlight::stylesheet)
 }

@@ -221,8 +221,9 @@ impl Session {
             return Err(SiteError::new("there is no earlier build to update").into());
         };
         let minify = catalog.config.minify;
+        let interner = internal::Interner::default();
         let emit = |doc: Document| -> Result<(PageLinks, Vec<u8>), SiteError> {
-            let links = internal::extract(&doc.file, &doc.html, doc.origin);
+            let links = internal::extract_shared(&doc.file, &doc.html, doc.origin, &interner);
             Ok((links, output::html_bytes(minify, doc.html)))
         };
         let rendering = render::render_site(catalog, templates, &mut self.memo, &emit)?;
@@ -390,7 +391,7 @@ impl Session {
         };
         let out_dir = &catalog.config.output_dir;
         let mut written = 0;
-        let models_json = output::ModelsJson::new(&catalog.config, &self.models);
+        let models_json = output::ModelsJson::new(catalog, &self.models)?;
         let models_json_fp = models_json.fingerprint();
         if models_json_fp != state.models_json {
             // Other model values make other bytes: no need to hash them.

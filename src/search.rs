@@ -1,22 +1,69 @@
 //! What the browser uses to find models without a server: the full-text
-//! index of every model and page (`search-index/`: word files by their
-//! first two letters and the texts in small files, so that a query fetches
-//! only the parts it needs) and the facet table (`facets.json`: every
-//! model's id, name and filterable values, compact) that the chooser and
-//! the comparison page read.
+//! index of every model and page (`search-index/`, below) and the facet
+//! table (`facets.json`: every model's id, name and filterable values,
+//! compact) that the chooser and the comparison page read.
 //!
 //! It reads the resolved [`Catalog`] and hands each file's bytes, as soon
 //! as they are made, to the caller's `put` (which writes them); it renders
 //! no page and knows nothing of templates or of where files go.
+//!
+//! # The full-text index
+//!
+//! Documents are numbered: the models in catalog order, then the pages. A
+//! word is a run of letters and digits, lowercased. A word's *count* in a
+//! document is how often it occurs there, a title's words counting ten
+//! times, and a document's *length* the sum of its counts. A word's
+//! *weight* in a document is its BM25 term weight there, times 100,
+//! rounded: 1 to 220. The browser scores a document as the sum, over the
+//! query's words, of `idf × weight / 100`, with `idf = ln(1 + (docs - df +
+//! 0.5) / (df + 0.5))`. A word's *postings* are the documents it is in,
+//! best first, written as groups `weight, count, doc, doc, ...`: the
+//! documents of a group (all of that weight) ascending, each after the
+//! first as the gap from the one before. A word in more than 512 documents
+//! is *common*.
+//!
+//! - `meta.json`: `{docs, docs_per_file, word_files, bm25}`: the number of
+//!   documents; how many share a text or count file; the first word of
+//!   each dictionary file, in order; and `{k1, b, average_length}`, what
+//!   turns a count into a weight.
+//! - `words/<n>.json`, the dictionary: every word from the `n`th of
+//!   `word_files` up to the next, `{word: {df, top, id, more}}`. `df` is the
+//!   number of documents it is in, `top` its first 512 postings (all of
+//!   them unless it is common). A common word also has `id`, its number in
+//!   the count files, and `more`, the numbers of the postings files that
+//!   hold the rest of its postings, in order. Words are sorted in
+//!   JavaScript's order (by UTF-16 code units), so a word's file is the
+//!   last whose first word is not after it, and the words that start with a
+//!   prefix are in consecutive files.
+//! - `postings/<n>.json`: `{word, block, postings}`, the `block`th block of
+//!   a common word's postings after `top`; each block holds twice as many as
+//!   the one before (1024, 2048, ...), so a query reads only as far down a
+//!   list as it must.
+//! - `docs/<n>.json`: documents `n × docs_per_file ..`, as lists
+//!   `{url, title, kind, text}`: the URL relative to the site root, the
+//!   title, `model` or `page`, and an excerpt for the result (the summary or
+//!   description and the start of the prose, at most 300 characters).
+//! - `counts/<n>.json`: `{lengths, counts}` for the same documents: each
+//!   one's length, and the common words it holds with their counts, `[id,
+//!   count, id, count, ...]`, ids ascending, each after the first as the
+//!   gap from the one before. With it a query learns a common word's weight
+//!   in a document it found by a rarer word without reading all of the
+//!   common word's postings. (Counts take fewer digits than weights.)
+//!
+//! A query reads `meta.json`, the dictionary files of its words, the
+//! postings blocks and count files it needs to be sure of its best
+//! results (search.js says how it decides), and the text files of the
+//! results it shows.
 
 use std::borrow::Cow;
+use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde_json::{Value, json};
 
-use crate::catalog::{Catalog, license_name, task_name};
+use crate::catalog::{Catalog, Page, license_name, task_name};
 use crate::error::SiteError;
 use crate::markdown::plain_text_of;
 
@@ -33,8 +80,8 @@ pub type Put<'a, T> = dyn Fn(&str, &[u8]) -> Result<T, SiteError> + Sync + 'a;
 /// The facet table and, when `[search] enabled`, the full-text index:
 /// each file, as soon as it is made, goes to `put` with its path relative
 /// to the output folder, and what `put` returned comes back with each
-/// path (the facet table first, then the index's text files, word files
-/// and `meta.json`). No file's bytes are kept once `put` has them.
+/// path (the facet table first, then the index's files, `meta.json` last).
+/// No file's bytes are kept once `put` has them.
 pub fn files<T: Send>(catalog: &Catalog, put: &Put<T>) -> Result<Vec<(String, T)>, SiteError> {
     let facets = put(FACETS_FILE, &facets_json(catalog)?)?;
     let mut files = vec![(FACETS_FILE.to_string(), facets)];
@@ -55,51 +102,70 @@ pub fn fingerprint(catalog: &Catalog, value_hashes: impl Iterator<Item = u64>) -
     }
     for (m, hash) in catalog.models.iter().zip(value_hashes) {
         fp.u64(hash);
-        fp.str(m.prose.as_ref().map_or("", |p| p.body()));
+        fp.u64(m.prose.as_ref().map_or(0, |p| p.hash));
     }
     for page in &catalog.pages {
-        fp.str(&page.path).str(&page.source.text);
+        fp.str(&page.path).u64(page.source.hash);
     }
     fp.finish()
 }
 
 /// One searchable document: a model or a page.
+#[derive(Clone)]
 struct Record {
     /// URL path relative to the site root (`models/bert/`).
     url: String,
     title: String,
     /// `model` or `page`: a filter, so a search can ask for models only.
     kind: &'static str,
-    /// The words, as plain text.
+    /// Every word of it, as plain text: what is counted.
     text: String,
+    /// What a result shows under its title: the summary (a page's
+    /// description) and the start of the prose, at most [`EXCERPT_CHARS`]
+    /// characters.
+    excerpt: String,
 }
 
-fn records(catalog: &Catalog) -> Vec<Record> {
-    let mut records: Vec<Record> = (0..catalog.models.len())
-        .into_par_iter()
-        .map(|i| model_record(catalog, i))
-        .collect();
-    records.par_extend(catalog.pages.par_iter().map(|page| {
-        let f = &page.source.front;
-        let mut text = String::new();
-        push_words(&mut text, page.title());
-        push_words(&mut text, &f.description);
-        push_words(&mut text, &plain_text_of(page.source.body()));
-        Record {
-            url: page.path.clone(),
-            title: page.title().to_string(),
-            kind: "page",
-            text,
-        }
-    }));
-    records
+/// Document `n`: the models in catalog order, then the pages.
+fn record(catalog: &Catalog, n: usize) -> Record {
+    match n.checked_sub(catalog.models.len()) {
+        None => model_record(catalog, n),
+        Some(p) => page_record(&catalog.pages[p]),
+    }
+}
+
+fn page_record(page: &Page) -> Record {
+    let f = &page.source.front;
+    // A page that cannot be read again fails its own rendering, which
+    // reports it.
+    let body = plain_text_of(&page.source.body().unwrap_or_default());
+    let mut text = String::new();
+    push_words(&mut text, page.title());
+    push_words(&mut text, &f.description);
+    push_words(&mut text, &body);
+    let mut excerpt = excerpt_of(&[&f.description, &body]);
+    if excerpt.is_empty() {
+        excerpt = excerpt_of(&[&text]);
+    }
+    Record {
+        url: page.path.clone(),
+        title: page.title().to_string(),
+        kind: "page",
+        text,
+        excerpt,
+    }
 }
 
 fn model_record(catalog: &Catalog, index: usize) -> Record {
     let m = &catalog.models[index];
     let d = &m.data;
-    let mut text =
-        String::with_capacity(256 + m.prose.as_ref().map_or(0, |p| p.text.len() - p.body_start));
+    // A prose file that cannot be read again fails its page's rendering,
+    // which reports it.
+    let prose = m
+        .prose
+        .as_ref()
+        .map(|p| plain_text_of(&p.body().unwrap_or_default()));
+    let mut text = String::with_capacity(256 + prose.as_ref().map_or(0, String::len));
     push_words(&mut text, &d.name);
     push_words(&mut text, &d.summary);
     push_words(&mut text, &m.id);
@@ -131,14 +197,19 @@ fn model_record(catalog: &Catalog, index: usize) -> Record {
         push_words(&mut text, &e.dataset);
         push_words(&mut text, &e.metric);
     }
-    if let Some(prose) = &m.prose {
-        push_words(&mut text, &plain_text_of(prose.body()));
+    let prose = prose.unwrap_or_default();
+    push_words(&mut text, &prose);
+    let mut excerpt = excerpt_of(&[&d.summary, &prose]);
+    if excerpt.is_empty() {
+        // Nothing but facts: show them rather than nothing.
+        excerpt = excerpt_of(&[&text]);
     }
     Record {
         url: m.path.clone(),
         title: d.name.clone(),
         kind: "model",
         text,
+        excerpt,
     }
 }
 
@@ -150,19 +221,70 @@ fn push_words(out: &mut String, words: &str) {
     }
 }
 
-/// The documents a word is in, ascending, each with how often the word
-/// occurs there (titles counting more).
-type Postings = Vec<(u32, u32)>;
+/// The start of `parts`, one after the other, with every run of white
+/// space made one space: at most [`EXCERPT_CHARS`] characters, and when
+/// that cuts the text, cut after a whole word and ended with ` …`.
+fn excerpt_of(parts: &[&str]) -> String {
+    let mut out = String::with_capacity(EXCERPT_CHARS + 8);
+    let mut chars = 0;
+    let mut space = false;
+    for part in parts {
+        for c in part.chars() {
+            if c.is_whitespace() {
+                space = !out.is_empty();
+                continue;
+            }
+            if chars + usize::from(space) >= EXCERPT_CHARS {
+                if !space {
+                    // In the middle of a word: drop what was kept of it.
+                    let end = out.rfind(' ').unwrap_or(0);
+                    out.truncate(end);
+                }
+                if !out.is_empty() {
+                    out.push_str(" …");
+                }
+                return out;
+            }
+            if space {
+                out.push(' ');
+                chars += 1;
+                space = false;
+            }
+            out.push(c);
+            chars += 1;
+        }
+        space = !out.is_empty();
+    }
+    out
+}
 
-/// How many documents share one file of texts: a result fetches the file
-/// of its document, so a small number keeps a query's download small while
-/// a large site does not get one file per page.
-const DOCS_PER_CHUNK: usize = 8;
+/// How many documents share one file of texts (`docs/`) and one of word
+/// counts (`counts/`): a result fetches the file of its document, so a
+/// small number keeps a query's download small, while a large site does not
+/// get one file per page.
+const DOCS_PER_FILE: usize = 8;
 
-/// How many documents have their words counted at once: the counts of a
-/// batch are folded into the postings before the next batch is counted,
-/// so they never all live together.
+/// How many documents of each word, best first, its dictionary entry
+/// holds: all of a rarer word's, the best of a common one's, whose others
+/// follow in blocks each twice as large as the one before.
+const TOP_POSTINGS: usize = 512;
+
+/// A dictionary file ends after the first word that takes it past this
+/// many bytes.
+const WORD_FILE_BYTES: usize = 8 * 1024;
+
+/// The longest excerpt a document keeps for its result, in characters.
+const EXCERPT_CHARS: usize = 300;
+
+/// How many documents are read and have their words counted at once: only
+/// one batch's texts are ever held, and each batch's text files are written
+/// before the next is read. A multiple of [`DOCS_PER_FILE`].
 const COUNT_BATCH: usize = 1024;
+const _: () = assert!(COUNT_BATCH.is_multiple_of(DOCS_PER_FILE));
+
+/// How many count files are written by one task: each task starts by
+/// finding its first document in every common word's list.
+const COUNT_FILES_PER_TASK: usize = 64;
 
 /// A word of a title counts as this many words of the text.
 const TITLE_WEIGHT: u32 = 10;
@@ -172,107 +294,397 @@ const TITLE_WEIGHT: u32 = 10;
 const BM25_K1: f64 = 1.2;
 const BM25_B: f64 = 0.75;
 
-/// Builds the full-text index under `search-index/`:
-///
-/// - `meta.json`: `{docs, per_chunk, shards}`, the number of documents, how
-///   many share a text file, and the list of word files;
-/// - `w/<hex>.json`, one per first two letters of a word (hex of their
-///   UTF-8 bytes): `{word: [doc, weight, doc, weight, ...]}`, documents in
-///   ascending order, each after the first written as the gap from the one
-///   before; `weight` is the word's BM25 term weight in that document
-///   times 100;
-/// - `d/<n>.json`: documents `n * per_chunk ..`, each `[url, title, kind,
-///   text]` with the URL relative to the site root.
-///
-/// The browser lowercases the query, splits it into words the same way,
-/// fetches one word file per word and the text files of the results only.
-fn index_files<T: Send>(catalog: &Catalog, put: &Put<T>) -> Result<Vec<(String, T)>, SiteError> {
-    let records = records(catalog);
-    let doc_files: Vec<(String, T)> = records
-        .par_chunks(DOCS_PER_CHUNK)
-        .enumerate()
-        .map(|(n, chunk)| {
-            let rel = format!("{INDEX_DIR}/d/{n}.json");
-            let docs: Vec<(&str, &str, &str, &str)> = chunk
-                .iter()
-                .map(|r| (r.url.as_str(), r.title.as_str(), r.kind, r.text.as_str()))
-                .collect();
-            let bytes = to_json(&rel, &docs)?;
-            Ok((rel.clone(), put(&rel, &bytes)?))
-        })
-        .collect::<Result<_, SiteError>>()?;
+/// Files written: each one's path, and what `put` returned for it.
+type Written<T> = Vec<(String, T)>;
 
-    // Word -> postings, and each document's length in words.
-    let mut postings: FxHashMap<Cow<'_, str>, Postings> = FxHashMap::default();
-    let mut lengths: Vec<u32> = Vec::with_capacity(records.len());
-    for batch in records.chunks(COUNT_BATCH) {
+/// The full-text index of the catalog's models and pages: see the module
+/// documentation for its files.
+fn index_files<T: Send>(catalog: &Catalog, put: &Put<T>) -> Result<Written<T>, SiteError> {
+    let docs = catalog.models.len() + catalog.pages.len();
+    write_index(docs, &|n| record(catalog, n), put)
+}
+
+/// Every word met so far, with the documents it is in and how often.
+#[derive(Default)]
+struct Counts {
+    ids: FxHashMap<Box<str>, u32>,
+    lists: Vec<Counted>,
+}
+
+/// A word's documents, ascending, and how often it occurs in each.
+#[derive(Default)]
+struct Counted {
+    docs: Vec<u32>,
+    tfs: Vec<u16>,
+}
+
+impl Counts {
+    fn add(&mut self, word: &str, doc: u32, tf: u32) {
+        let id = match self.ids.get(word) {
+            Some(&id) => id,
+            None => {
+                let id = self.lists.len() as u32;
+                self.ids.insert(word.into(), id);
+                self.lists.push(Counted::default());
+                id
+            }
+        };
+        let list = &mut self.lists[id as usize];
+        list.docs.push(doc);
+        // BM25 stops telling counts apart long before this.
+        list.tfs.push(u16::try_from(tf).unwrap_or(u16::MAX));
+    }
+}
+
+/// A word's documents, ascending, and how often it occurs in each.
+struct Word {
+    name: Box<str>,
+    docs: Vec<u32>,
+    tfs: Vec<u16>,
+}
+
+/// What BM25 needs besides a word's count in a document: the length of
+/// each document and their average.
+struct Lengths {
+    of: Vec<u32>,
+    average: f64,
+}
+
+impl Lengths {
+    /// The weight of a word that occurs `tf` times in document `doc`.
+    fn weight(&self, doc: u32, tf: u16) -> u8 {
+        bm25_weight(tf, self.of[doc as usize], self.average)
+    }
+}
+
+/// BM25's term weight, times 100, rounded: the browser does the same sums
+/// in the same order with the parameters of `meta.json`, so it gets the
+/// same weights from `counts/`.
+fn bm25_weight(tf: u16, length: u32, average: f64) -> u8 {
+    let norm = BM25_K1 * (1.0 - BM25_B + BM25_B * f64::from(length) / average.max(1.0));
+    let tf = f64::from(tf);
+    // At most (k1 + 1) * 100 = 220, so a byte holds it.
+    (tf * (BM25_K1 + 1.0) / (tf + norm) * 100.0)
+        .round()
+        .clamp(1.0, 255.0) as u8
+}
+
+/// Writes the index of documents `0..docs`, each made by `record`.
+fn write_index<T: Send>(
+    docs: usize,
+    record: &(dyn Fn(usize) -> Record + Sync),
+    put: &Put<T>,
+) -> Result<Written<T>, SiteError> {
+    let mut written: Written<T> = Vec::new();
+    let mut counts = Counts::default();
+    let mut lengths: Vec<u32> = Vec::with_capacity(docs);
+    for start in (0..docs).step_by(COUNT_BATCH) {
+        let batch: Vec<Record> = (start..docs.min(start + COUNT_BATCH))
+            .into_par_iter()
+            .map(record)
+            .collect();
+        let texts: Written<T> = batch
+            .par_chunks(DOCS_PER_FILE)
+            .enumerate()
+            .map(|(i, chunk)| {
+                let rel = format!("{INDEX_DIR}/docs/{}.json", start / DOCS_PER_FILE + i);
+                let bytes = docs_file(&rel, chunk)?;
+                Ok((rel.clone(), put(&rel, &bytes)?))
+            })
+            .collect::<Result<_, SiteError>>()?;
+        written.extend(texts);
         let counted: Vec<_> = batch.par_iter().map(count_words).collect();
-        for (counts, length) in counted {
+        for (words, length) in counted {
             let doc = lengths.len() as u32;
             lengths.push(length);
-            for (word, tf) in counts {
-                postings.entry(word).or_default().push((doc, tf));
+            for (word, tf) in words {
+                counts.add(&word, doc, tf);
             }
         }
     }
-    let average = lengths.iter().map(|&l| f64::from(l)).sum::<f64>() / lengths.len().max(1) as f64;
-    let weight = |doc: u32, tf: u32| -> u32 {
-        let length = f64::from(lengths[doc as usize]);
-        let norm = BM25_K1 * (1.0 - BM25_B + BM25_B * length / average.max(1.0));
-        let tf = f64::from(tf);
-        ((tf * (BM25_K1 + 1.0) / (tf + norm) * 100.0).round() as u32).max(1)
-    };
 
-    let mut shards: BTreeMap<String, Vec<(Cow<'_, str>, Postings)>> = BTreeMap::new();
-    for (word, list) in postings {
-        shards
-            .entry(shard_of(&word))
-            .or_default()
-            .push((word, list));
+    let average = lengths.iter().map(|&l| f64::from(l)).sum::<f64>() / lengths.len().max(1) as f64;
+    let lengths = Lengths {
+        of: lengths,
+        average,
+    };
+    let Counts { ids, lists } = counts;
+    let mut names: Vec<Box<str>> = vec![Box::default(); lists.len()];
+    for (name, id) in ids {
+        names[id as usize] = name;
     }
-    let meta_rel = format!("{INDEX_DIR}/meta.json");
-    let meta = json!({
-        "docs": records.len(),
-        "per_chunk": DOCS_PER_CHUNK,
-        "shards": shards.keys().collect::<Vec<_>>(),
+    let words: Vec<Word> = lists
+        .into_iter()
+        .zip(names)
+        .map(|(list, name)| Word {
+            name,
+            docs: list.docs,
+            tfs: list.tfs,
+        })
+        .collect();
+
+    // The dictionary's order, and the common words' numbers: the most
+    // frequent first, so that the numbers a count file holds most are short.
+    let mut order: Vec<usize> = (0..words.len()).collect();
+    order.par_sort_unstable_by(|&a, &b| js_order(&words[a].name, &words[b].name));
+    let mut common: Vec<usize> = (0..words.len())
+        .filter(|&w| words[w].docs.len() > TOP_POSTINGS)
+        .collect();
+    common.par_sort_unstable_by(|&a, &b| {
+        (words[b].docs.len().cmp(&words[a].docs.len()))
+            .then_with(|| js_order(&words[a].name, &words[b].name))
     });
-    let meta_bytes = to_json(&meta_rel, &meta)?;
-    let shard_files: Vec<(String, T)> = shards
-        .into_par_iter()
-        .map(|(key, mut words)| {
-            words.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-            let rel = format!("{INDEX_DIR}/w/{key}.json");
-            let mut out: Vec<u8> = Vec::new();
+    let mut number = vec![u32::MAX; words.len()];
+    for (n, &w) in common.iter().enumerate() {
+        number[w] = n as u32;
+    }
+
+    let common_lists: Vec<&Word> = common.iter().map(|&w| &words[w]).collect();
+    written.extend(count_files(&common_lists, &lengths.of, put)?);
+
+    // Each common word's blocks after the first get the next file numbers,
+    // in dictionary order.
+    let mut first_block_file = vec![0; words.len()];
+    let mut block_files = 0;
+    for &w in &order {
+        first_block_file[w] = block_files;
+        block_files += block_ends(words[w].docs.len()).len().saturating_sub(1);
+    }
+    let (entries, blocks): (Vec<Vec<u8>>, Vec<Written<T>>) = order
+        .par_iter()
+        .map(|&w| word_entry(&words[w], &lengths, number[w], first_block_file[w], put))
+        .collect::<Result<Vec<_>, SiteError>>()?
+        .into_iter()
+        .unzip();
+    written.extend(blocks.into_iter().flatten());
+
+    // Dictionary files, cut by size; meta.json names each by its first word.
+    let mut cuts: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut start = 0;
+    let mut bytes = 0;
+    for (i, entry) in entries.iter().enumerate() {
+        bytes += entry.len() + 1;
+        if bytes >= WORD_FILE_BYTES || i + 1 == entries.len() {
+            cuts.push(start..i + 1);
+            start = i + 1;
+            bytes = 0;
+        }
+    }
+    let word_files: Written<T> = cuts
+        .par_iter()
+        .enumerate()
+        .map(|(n, range)| {
+            let rel = format!("{INDEX_DIR}/words/{n}.json");
+            let mut out = Vec::with_capacity(WORD_FILE_BYTES + 4096);
             out.push(b'{');
-            for (i, (word, list)) in words.iter().enumerate() {
+            for (i, entry) in entries[range.clone()].iter().enumerate() {
                 if i > 0 {
                     out.push(b',');
                 }
-                serde_json::to_writer(&mut out, word.as_ref())
-                    .map_err(|e| write_error(&rel, &e))?;
-                out.extend_from_slice(b":[");
-                let mut previous = 0;
-                for (j, &(doc, tf)) in list.iter().enumerate() {
-                    if j > 0 {
-                        out.push(b',');
-                    }
-                    push_number(&mut out, doc - previous);
-                    out.push(b',');
-                    push_number(&mut out, weight(doc, tf));
-                    previous = doc;
-                }
-                out.push(b']');
+                out.extend_from_slice(entry);
             }
             out.push(b'}');
             Ok((rel.clone(), put(&rel, &out)?))
         })
         .collect::<Result<_, SiteError>>()?;
+    let first_words: Vec<&str> = cuts.iter().map(|r| &*words[order[r.start]].name).collect();
+    let meta_rel = format!("{INDEX_DIR}/meta.json");
+    let meta = to_json(
+        &meta_rel,
+        &json!({
+            "docs": docs,
+            "docs_per_file": DOCS_PER_FILE,
+            "word_files": first_words,
+            "bm25": {"k1": BM25_K1, "b": BM25_B, "average_length": lengths.average},
+        }),
+    )?;
+    written.extend(word_files);
     // `meta.json` last: a browser starts from it, so it names no file
     // before that file is there.
-    let mut written = doc_files;
-    written.extend(shard_files);
-    written.push((meta_rel.clone(), put(&meta_rel, &meta_bytes)?));
+    written.push((meta_rel.clone(), put(&meta_rel, &meta)?));
     Ok(written)
+}
+
+/// `docs/<n>.json`: the URL, title, kind and excerpt of each document of
+/// the file, in four lists.
+fn docs_file(rel: &str, chunk: &[Record]) -> Result<Vec<u8>, SiteError> {
+    let column = |f: fn(&Record) -> &str| chunk.iter().map(f).collect::<Vec<&str>>();
+    to_json(
+        rel,
+        &json!({
+            "url": column(|r| &r.url),
+            "title": column(|r| &r.title),
+            "kind": column(|r| r.kind),
+            "text": column(|r| &r.excerpt),
+        }),
+    )
+}
+
+/// `counts/<n>.json` for every `n`: each document's length and how often
+/// it holds each common word, found by walking every common word's list
+/// (`common`, by number) along the documents of a task's files.
+fn count_files<T: Send>(
+    common: &[&Word],
+    lengths: &[u32],
+    put: &Put<T>,
+) -> Result<Written<T>, SiteError> {
+    let docs = lengths.len();
+    let files = docs.div_ceil(DOCS_PER_FILE);
+    let tasks = files.div_ceil(COUNT_FILES_PER_TASK);
+    let written: Vec<Written<T>> = (0..tasks)
+        .into_par_iter()
+        .map(|task| {
+            let first = task * COUNT_FILES_PER_TASK;
+            let last = files.min(first + COUNT_FILES_PER_TASK);
+            let start = (first * DOCS_PER_FILE) as u32;
+            let mut at: Vec<usize> = common
+                .iter()
+                .map(|w| w.docs.partition_point(|&d| d < start))
+                .collect();
+            let mut written = Vec::with_capacity(last - first);
+            for file in first..last {
+                let from = file * DOCS_PER_FILE;
+                let to = docs.min(from + DOCS_PER_FILE);
+                let mut lists: Vec<Vec<u8>> = vec![Vec::new(); to - from];
+                let mut previous = vec![0u32; to - from];
+                for ((n, word), i) in common.iter().enumerate().zip(&mut at) {
+                    let n = n as u32;
+                    while let Some(&doc) = word.docs.get(*i).filter(|&&d| (d as usize) < to) {
+                        let k = doc as usize - from;
+                        let list = &mut lists[k];
+                        if !list.is_empty() {
+                            list.push(b',');
+                        }
+                        push_number(list, n - previous[k]);
+                        list.push(b',');
+                        push_number(list, u32::from(word.tfs[*i]));
+                        previous[k] = n;
+                        *i += 1;
+                    }
+                }
+                let rel = format!("{INDEX_DIR}/counts/{file}.json");
+                let mut out = b"{\"lengths\":[".to_vec();
+                for (k, length) in lengths[from..to].iter().enumerate() {
+                    if k > 0 {
+                        out.push(b',');
+                    }
+                    push_number(&mut out, *length);
+                }
+                out.extend_from_slice(b"],\"counts\":[");
+                for (k, list) in lists.iter().enumerate() {
+                    if k > 0 {
+                        out.push(b',');
+                    }
+                    out.push(b'[');
+                    out.extend_from_slice(list);
+                    out.push(b']');
+                }
+                out.extend_from_slice(b"]}");
+                written.push((rel.clone(), put(&rel, &out)?));
+            }
+            Ok(written)
+        })
+        .collect::<Result<_, SiteError>>()?;
+    Ok(written.into_iter().flatten().collect())
+}
+
+/// Where the blocks of a list of `postings`, best first, end: the first
+/// holds [`TOP_POSTINGS`], each next one twice as many as the one before.
+fn block_ends(postings: usize) -> Vec<usize> {
+    let mut ends = Vec::new();
+    let mut end = 0;
+    let mut size = TOP_POSTINGS;
+    while end < postings {
+        end = postings.min(end + size);
+        ends.push(end);
+        size *= 2;
+    }
+    ends
+}
+
+/// A word's dictionary entry (`"word":{...}`), after writing its blocks
+/// past the first, if any, to the postings files numbered from
+/// `first_file`; `number` is the word's number in the count files, if it
+/// is common.
+fn word_entry<T: Send>(
+    word: &Word,
+    lengths: &Lengths,
+    number: u32,
+    first_file: usize,
+    put: &Put<T>,
+) -> Result<(Vec<u8>, Written<T>), SiteError> {
+    // Best first; among equals, by document (the sort is stable).
+    let weights: Vec<u8> = word
+        .docs
+        .iter()
+        .zip(&word.tfs)
+        .map(|(&doc, &tf)| lengths.weight(doc, tf))
+        .collect();
+    let mut best: Vec<u32> = (0..word.docs.len() as u32).collect();
+    best.sort_by_key(|&i| std::cmp::Reverse(weights[i as usize]));
+    let ends = block_ends(best.len());
+    let top = ends.first().copied().unwrap_or(0);
+    let mut entry = Vec::with_capacity(32 + top * 4);
+    serde_json::to_writer(&mut entry, &*word.name).map_err(|e| write_error(INDEX_DIR, &e))?;
+    entry.extend_from_slice(b":{\"df\":");
+    push_number(&mut entry, word.docs.len() as u32);
+    entry.extend_from_slice(b",\"top\":");
+    push_groups(&mut entry, &word.docs, &weights, &best[..top]);
+    let mut written = Vec::new();
+    if ends.len() > 1 {
+        entry.extend_from_slice(b",\"id\":");
+        push_number(&mut entry, number);
+        entry.extend_from_slice(b",\"more\":[");
+        for (i, pair) in ends.windows(2).enumerate() {
+            let file = first_file + i;
+            if i > 0 {
+                entry.push(b',');
+            }
+            push_number(&mut entry, file as u32);
+            let rel = format!("{INDEX_DIR}/postings/{file}.json");
+            let mut out = b"{\"word\":".to_vec();
+            serde_json::to_writer(&mut out, &*word.name).map_err(|e| write_error(&rel, &e))?;
+            out.extend_from_slice(b",\"block\":");
+            push_number(&mut out, i as u32 + 1);
+            out.extend_from_slice(b",\"postings\":");
+            push_groups(&mut out, &word.docs, &weights, &best[pair[0]..pair[1]]);
+            out.push(b'}');
+            written.push((rel.clone(), put(&rel, &out)?));
+        }
+        entry.push(b']');
+    }
+    entry.push(b'}');
+    Ok((entry, written))
+}
+
+/// Postings `best` (positions in `docs` and `weights`, weight descending)
+/// as groups: `weight, count, doc, doc, ...`, the documents of a group
+/// ascending, each after the first written as the gap from the one before.
+fn push_groups(out: &mut Vec<u8>, docs: &[u32], weights: &[u8], best: &[u32]) {
+    out.push(b'[');
+    let mut i = 0;
+    while i < best.len() {
+        let weight = weights[best[i] as usize];
+        let end = best[i..]
+            .iter()
+            .position(|&p| weights[p as usize] != weight)
+            .map_or(best.len(), |n| i + n);
+        if i > 0 {
+            out.push(b',');
+        }
+        push_number(out, u32::from(weight));
+        out.push(b',');
+        push_number(out, (end - i) as u32);
+        let mut previous = 0;
+        for &p in &best[i..end] {
+            let doc = docs[p as usize];
+            out.push(b',');
+            push_number(out, doc - previous);
+            previous = doc;
+        }
+        i = end;
+    }
+    out.push(b']');
 }
 
 /// A document's words, each with how often it occurs (a title's words
@@ -303,6 +715,17 @@ fn to_json(rel: &str, value: &impl serde::Serialize) -> Result<Vec<u8>, SiteErro
 
 fn write_error(rel: &str, e: &serde_json::Error) -> SiteError {
     SiteError::new(format!("cannot write {rel}: {e}"))
+}
+
+/// The order of JavaScript's `<` on strings (by UTF-16 code units), in
+/// which the browser looks a word up among the dictionary files' first
+/// words. It differs from Rust's only past U+FFFF.
+fn js_order(a: &str, b: &str) -> Ordering {
+    if a.is_ascii() && b.is_ascii() {
+        a.cmp(b)
+    } else {
+        a.encode_utf16().cmp(b.encode_utf16())
+    }
 }
 
 /// Calls `f` with each word of `text`, lowercased: runs of letters and
@@ -345,12 +768,6 @@ fn word_at(word: &str, plain: bool) -> Cow<'_, str> {
     } else {
         Cow::Owned(word.to_lowercase())
     }
-}
-
-/// The word file of a word: its first two characters, as hex.
-fn shard_of(word: &str) -> String {
-    let end = word.char_indices().nth(2).map_or(word.len(), |(i, _)| i);
-    word[..end].bytes().map(|b| format!("{b:02x}")).collect()
 }
 
 /// `facets.json`: `fields` names the columns of each row of `models`;
@@ -427,9 +844,215 @@ mod tests {
     }
 
     #[test]
-    fn word_files_are_named_by_the_first_two_characters() {
-        assert_eq!(shard_of("encoder"), "656e");
-        assert_eq!(shard_of("x"), "78");
-        assert_eq!(shard_of("ünï"), "c3bc6e");
+    fn excerpts_are_short_and_end_after_a_whole_word() {
+        assert_eq!(
+            excerpt_of(&["A short\n summary. ", "", "Then  the prose."]),
+            "A short summary. Then the prose."
+        );
+        assert_eq!(excerpt_of(&["", " \n "]), "");
+        let long = "tokenizer ".repeat(100);
+        let excerpt = excerpt_of(&["Summary.", &long]);
+        assert!(excerpt.chars().count() <= EXCERPT_CHARS + 2, "{excerpt}");
+        let kept = excerpt.strip_suffix(" …").expect("a cut excerpt says so");
+        assert!(kept.starts_with("Summary. tokenizer"));
+        assert!(kept.ends_with(" tokenizer"), "{kept}");
+    }
+
+    #[test]
+    fn weights_grow_with_the_count_and_shrink_with_the_length() {
+        assert_eq!(bm25_weight(1, 100, 100.0), 100);
+        assert!(bm25_weight(7, 100, 100.0) > bm25_weight(1, 100, 100.0));
+        assert!(bm25_weight(1, 400, 100.0) < bm25_weight(1, 100, 100.0));
+        assert_eq!(bm25_weight(u16::MAX, 1, 100.0), 220);
+        assert_eq!(
+            bm25_weight(1, 0, 0.0),
+            169,
+            "an empty index divides by nothing"
+        );
+    }
+
+    #[test]
+    fn blocks_after_the_top_double() {
+        assert!(block_ends(0).is_empty());
+        assert_eq!(block_ends(1), [1]);
+        assert_eq!(block_ends(512), [512]);
+        assert_eq!(block_ends(513), [512, 513]);
+        assert_eq!(block_ends(5000), [512, 1536, 3584, 5000]);
+    }
+
+    #[test]
+    fn words_are_sorted_as_javascript_compares_strings() {
+        assert_eq!(js_order("encoder", "encoders"), Ordering::Less);
+        // U+1F600 is a surrogate pair in UTF-16, before U+FF61.
+        assert_eq!(js_order("\u{1F600}", "\u{FF61}"), Ordering::Less);
+        assert_eq!("\u{1F600}".cmp("\u{FF61}"), Ordering::Greater);
+    }
+
+    fn doc(title: &str, text: &str) -> Record {
+        Record {
+            url: format!("models/{}/", title.to_lowercase()),
+            title: title.to_string(),
+            kind: "model",
+            text: text.to_string(),
+            excerpt: excerpt_of(&[text]),
+        }
+    }
+
+    /// The index of `records`, every file parsed.
+    fn index_of(records: &[Record]) -> BTreeMap<String, Value> {
+        let files = std::sync::Mutex::new(BTreeMap::new());
+        let put = |rel: &str, bytes: &[u8]| -> Result<(), SiteError> {
+            let value: Value =
+                serde_json::from_slice(bytes).unwrap_or_else(|e| panic!("{rel} is not JSON: {e}"));
+            let rel = rel.strip_prefix("search-index/").unwrap_or(rel).to_string();
+            files.lock().unwrap().insert(rel, value);
+            Ok(())
+        };
+        let written = write_index(records.len(), &|n| records[n].clone(), &put).unwrap();
+        let files = files.into_inner().unwrap();
+        assert_eq!(written.len(), files.len(), "each file is written once");
+        assert!(written.last().unwrap().0.ends_with("/meta.json"));
+        files
+    }
+
+    /// A word's dictionary entry, found as the browser finds it.
+    fn entry<'a>(index: &'a BTreeMap<String, Value>, word: &str) -> &'a Value {
+        let firsts = index["meta.json"]["word_files"].as_array().unwrap();
+        let file = firsts
+            .iter()
+            .rposition(|f| js_order(f.as_str().unwrap(), word) != Ordering::Greater)
+            .unwrap();
+        &index[&format!("words/{file}.json")][word]
+    }
+
+    /// Groups `weight, count, doc...` as (doc, weight) pairs.
+    fn postings(groups: &Value) -> Vec<(u64, u64)> {
+        let list: Vec<u64> = groups
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n.as_u64().unwrap())
+            .collect();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < list.len() {
+            let (weight, count) = (list[i], list[i + 1] as usize);
+            let mut doc = 0;
+            for gap in &list[i + 2..i + 2 + count] {
+                doc += gap;
+                out.push((doc, weight));
+            }
+            i += 2 + count;
+        }
+        out
+    }
+
+    #[test]
+    fn a_common_word_is_best_first_across_its_blocks_and_agrees_with_the_count_files() {
+        let records: Vec<Record> = (0..2000)
+            .map(|n| {
+                let mut text = "common ".repeat(n % 7 + 1);
+                text.push_str(&format!("filler{} ", n % 3));
+                if n == 5 {
+                    text.push_str("rare");
+                }
+                doc(&format!("Doc {n}"), &text)
+            })
+            .collect();
+        let index = index_of(&records);
+        let meta = &index["meta.json"];
+        assert_eq!(meta["docs"], 2000);
+        assert_eq!(meta["docs_per_file"], DOCS_PER_FILE);
+
+        let common = entry(&index, "common");
+        assert_eq!(common["df"], 2000);
+        let mut all = postings(&common["top"]);
+        assert_eq!(all.len(), TOP_POSTINGS);
+        let more = common["more"].as_array().expect("a common word has more");
+        assert_eq!(more.len(), 2, "2000 = 512 + 1024 + 464");
+        for (i, file) in more.iter().enumerate() {
+            let block = &index[&format!("postings/{file}.json")];
+            assert_eq!(block["word"], "common");
+            assert_eq!(block["block"], i + 1);
+            all.extend(postings(&block["postings"]));
+        }
+        assert!(all.windows(2).all(|p| p[0].1 >= p[1].1), "best first");
+        let mut docs: Vec<u64> = all.iter().map(|p| p.0).collect();
+        docs.sort_unstable();
+        assert_eq!(docs, (0..2000).collect::<Vec<u64>>(), "each document once");
+        // Seven repetitions weigh more than one.
+        let weight_of = |d: u64| all.iter().find(|p| p.0 == d).unwrap().1;
+        assert!(weight_of(6) > weight_of(0));
+
+        // The count files give the same weights, under the word's id.
+        let id = common["id"].as_u64().unwrap();
+        let bm25 = &meta["bm25"];
+        assert_eq!(bm25["k1"], BM25_K1);
+        let average = bm25["average_length"].as_f64().unwrap();
+        for &(d, weight) in &all {
+            let file = &index[&format!("counts/{}.json", d / DOCS_PER_FILE as u64)];
+            let k = (d % DOCS_PER_FILE as u64) as usize;
+            let length = file["lengths"][k].as_u64().unwrap() as u32;
+            let pairs: Vec<u64> = file["counts"][k]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|n| n.as_u64().unwrap())
+                .collect();
+            let mut at = 0;
+            let count = pairs.chunks(2).find_map(|p| {
+                at += p[0];
+                (at == id).then_some(p[1] as u16)
+            });
+            let count = count.unwrap_or_else(|| panic!("document {d} has a count"));
+            assert_eq!(u64::from(bm25_weight(count, length, average)), weight);
+        }
+
+        // A rare word is whole in the dictionary.
+        let rare = entry(&index, "rare");
+        assert_eq!(rare["df"], 1);
+        assert!(rare.get("more").is_none() && rare.get("id").is_none());
+        assert_eq!(postings(&rare["top"]).len(), 1);
+        assert_eq!(postings(&rare["top"])[0].0, 5);
+
+        // A title's word weighs more than the same word once in the text.
+        let title_word = postings(&entry(&index, "doc")["top"]);
+        assert!(title_word.iter().all(|p| p.1 > weight_of(0)));
+
+        let texts = &index["docs/0.json"];
+        assert_eq!(texts["url"][5], "models/doc 5/");
+        assert_eq!(texts["title"][5], "Doc 5");
+        assert_eq!(texts["kind"][5], "model");
+        assert!(texts["text"][5].as_str().unwrap().ends_with("filler2 rare"));
+        assert!(index.contains_key("docs/249.json") && !index.contains_key("docs/250.json"));
+    }
+
+    #[test]
+    fn dictionary_files_are_cut_by_size_and_name_their_first_words_in_order() {
+        let records: Vec<Record> = (0..3000)
+            .map(|n| doc(&format!("Model {n:05}"), "text"))
+            .collect();
+        let index = index_of(&records);
+        let firsts: Vec<&str> = index["meta.json"]["word_files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f.as_str().unwrap())
+            .collect();
+        assert!(firsts.len() > 3, "{} files", firsts.len());
+        assert!(
+            firsts
+                .windows(2)
+                .all(|w| js_order(w[0], w[1]) == Ordering::Less)
+        );
+        for n in [0, 1234, 2999] {
+            let word = format!("{n:05}");
+            assert_eq!(entry(&index, &word)["df"], 1, "{word}");
+        }
+        for (i, first) in firsts.iter().enumerate() {
+            let file = &index[&format!("words/{i}.json")];
+            assert!(file.get(*first).is_some());
+            assert!(serde_json::to_vec(file).unwrap().len() < 2 * WORD_FILE_BYTES);
+        }
     }
 }

@@ -209,6 +209,31 @@ fn models_json_and_feed_hold_the_catalog() {
         .filter_map(|m| m["id"].as_str())
         .collect();
     assert!(ids.contains(&"biobert"));
+    // Each model as written in its file, with its id and URL; what models
+    // share is written once, by id.
+    let bert = json["models"]
+        .as_array()
+        .and_then(|ms| ms.iter().find(|m| m["id"] == "bert-base-uncased"))
+        .expect("BERT");
+    assert_eq!(bert["url"], format!("{BASE_URL}models/bert-base-uncased/"));
+    assert_eq!(bert["creator"], "google");
+    assert_eq!(bert["tasks"], serde_json::json!(["fill-mask"]));
+    assert_eq!(bert["parameters"], 110_000_000);
+    assert_eq!(bert["released"], "2018-10");
+    assert_eq!(bert["libraries"], serde_json::json!(["transformers"]));
+    assert_eq!(bert["evaluations"][0]["value"], "88.5");
+    assert!(bert.get("mirrors").is_none(), "empty fields are left out");
+    assert!(bert.get("draft").is_none());
+    assert_eq!(json["creators"]["google"]["name"], "Google");
+    assert_eq!(
+        json["libraries"]["transformers"]["cache_dir"],
+        "~/.cache/huggingface/hub"
+    );
+    let biobert = json["models"]
+        .as_array()
+        .and_then(|ms| ms.iter().find(|m| m["id"] == "biobert"))
+        .expect("BioBERT");
+    assert_eq!(biobert["base_model"], "bert-base-uncased");
     let feed = site.read("public/atom.xml");
     assert!(feed.starts_with("<?xml"));
     // Newest first: Llama 2 (2023-07) before LLaMA (2023-02-24).
@@ -340,34 +365,36 @@ fn search_index_and_facet_table_are_written() {
     };
     let meta = json("meta.json");
     assert_eq!(meta["docs"], 6, "four models and two pages");
-    let per_chunk = meta["per_chunk"].as_u64().unwrap();
-    // "Wikipedia" is only in BERT's prose: its word file ("wi" in hex)
-    // leads to BERT's page.
-    assert!(
-        meta["shards"]
-            .as_array()
-            .unwrap()
-            .contains(&serde_json::json!("7769"))
-    );
-    let words = json("w/7769.json");
-    let postings = words["wikipedia"].as_array().expect("the word is indexed");
-    assert_eq!(postings.len(), 2, "one document: {postings:?}");
-    let doc = postings[0].as_u64().unwrap();
-    let texts = json(&format!("d/{}.json", doc / per_chunk));
-    let entry = &texts[(doc % per_chunk) as usize];
-    assert_eq!(entry[0], "models/bert-base-uncased/");
-    assert_eq!(entry[1], "BERT base uncased");
-    assert_eq!(entry[2], "model");
-    assert!(
-        entry[3]
-            .as_str()
-            .unwrap()
-            .contains("Trained on books and Wikipedia.")
-    );
-    assert!(
-        !entry[3].as_str().unwrap().contains("@/guides"),
-        "link targets are not text"
-    );
+    let per_file = meta["docs_per_file"].as_u64().unwrap();
+    // "Wikipedia" is only in BERT's prose: its dictionary file (the last
+    // whose first word is not after it) leads to BERT's page.
+    let firsts = meta["word_files"].as_array().unwrap();
+    let file = firsts
+        .iter()
+        .rposition(|f| f.as_str().unwrap() <= "wikipedia")
+        .expect("a dictionary file for the word");
+    let words = json(&format!("words/{file}.json"));
+    let entry = &words["wikipedia"];
+    assert_eq!(entry["df"], 1, "one document: {entry}");
+    // Its postings: one group, `weight, count, doc`.
+    let top = entry["top"].as_array().expect("the word is indexed");
+    assert_eq!(top.len(), 3, "one document: {top:?}");
+    assert_eq!(top[1], 1);
+    let doc = top[2].as_u64().unwrap();
+    let texts = json(&format!("docs/{}.json", doc / per_file));
+    let i = (doc % per_file) as usize;
+    assert_eq!(texts["url"][i], "models/bert-base-uncased/");
+    assert_eq!(texts["title"][i], "BERT base uncased");
+    assert_eq!(texts["kind"][i], "model");
+    let text = texts["text"][i].as_str().unwrap();
+    assert!(text.contains("Trained on books and Wikipedia."), "{text}");
+    assert!(!text.contains("@/guides"), "link targets are not text");
+    // No word of so small a site is common: no postings or weights beyond
+    // the dictionary's are needed, though every document has its counts.
+    assert!(!site.exists("public/search-index/postings"));
+    let counts = json("counts/0.json");
+    assert_eq!(counts["lengths"].as_array().unwrap().len(), 6);
+    assert_eq!(counts["counts"].as_array().unwrap().len(), 6);
 
     let facets: serde_json::Value =
         serde_json::from_str(&site.read("public/facets.json")).expect("valid JSON");

@@ -177,7 +177,10 @@ fn render(body: &str, strict: bool) -> Result<(Vec<String>, HashSet<String>), Ve
         template: PathBuf::new(),
     };
     let links = extract(PAGE_FILE, &rendered.html, origin);
-    Ok((links.links, links.ids))
+    Ok((
+        links.links.iter().map(|l| l.to_string()).collect(),
+        links.ids.iter().map(|i| i.to_string()).collect(),
+    ))
 }
 
 /// Where the prose is published, for resolving its relative links.

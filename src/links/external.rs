@@ -82,7 +82,7 @@ pub fn gather(
             let Target::External(url) = classify(href, &page.file, base_url, base_path) else {
                 continue;
             };
-            if !seen_here.insert(href.as_str()) {
+            if !seen_here.insert(&**href) {
                 continue;
             }
             let url = if url.starts_with("//") {

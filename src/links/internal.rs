@@ -19,10 +19,43 @@ use crate::render::{FragmentCheck, Origin, file_for};
 pub struct PageLinks {
     /// File path in the output folder (`models/bert/index.html`).
     pub file: String,
-    pub ids: HashSet<String>,
-    /// Every `href`/`src` value, as written.
-    pub links: Vec<String>,
+    pub ids: HashSet<Arc<str>>,
+    /// Every `href`/`src` value, as written, each once, in the order met.
+    pub links: Vec<Arc<str>>,
     pub origin: Origin,
+}
+
+/// One copy of each link and id text of a build, shared by every page that
+/// has it: a large site's pages repeat the same few thousand links (the
+/// header, the terms), which would otherwise be held once per page.
+#[derive(Default)]
+pub struct Interner {
+    shards: [std::sync::Mutex<HashSet<Arc<str>>>; 16],
+}
+
+impl Interner {
+    /// The shared copy of each of `texts`.
+    fn intern_all(&self, texts: Vec<String>) -> Vec<Arc<str>> {
+        texts
+            .into_iter()
+            .map(|t| {
+                let shard =
+                    &self.shards[crate::render::memo::hash_bytes(t.as_bytes()) as usize % 16];
+                match shard.lock() {
+                    Ok(mut set) => match set.get(t.as_str()) {
+                        Some(known) => known.clone(),
+                        None => {
+                            let text: Arc<str> = t.into();
+                            set.insert(text.clone());
+                            text
+                        }
+                    },
+                    // A poisoned shard only loses the sharing.
+                    Err(_) => t.into(),
+                }
+            })
+            .collect()
+    }
 }
 
 /// Reads the links and ids of a document.
@@ -33,16 +66,21 @@ pub struct PageLinks {
 /// and the text of `<script>`, `<style>` and the like hold no tags. An
 /// `<a name>` counts as an id.
 pub fn extract(file: &str, html: &str, origin: Origin) -> PageLinks {
-    let mut ids = HashSet::default();
+    extract_shared(file, html, origin, &Interner::default())
+}
+
+/// [`extract`], with the texts shared through `interner`.
+pub fn extract_shared(file: &str, html: &str, origin: Origin, interner: &Interner) -> PageLinks {
+    let mut ids = Vec::new();
     let mut links = Vec::new();
     for_each_start_tag(html, |tag| {
         if let Some(id) = tag.id {
-            ids.insert(attribute_value(id));
+            ids.push(attribute_value(id));
         }
         if let Some(name) = tag.name
             && tag.tag_name.eq_ignore_ascii_case("a")
         {
-            ids.insert(attribute_value(name));
+            ids.push(attribute_value(name));
         }
         if let Some(href) = tag.href {
             links.push(attribute_value(href));
@@ -51,10 +89,12 @@ pub fn extract(file: &str, html: &str, origin: Origin) -> PageLinks {
             links.push(attribute_value(src));
         }
     });
+    let mut seen = HashSet::default();
+    links.retain(|l: &String| seen.insert(l.clone()));
     PageLinks {
         file: file.to_string(),
-        ids,
-        links,
+        ids: interner.intern_all(ids).into_iter().collect(),
+        links: interner.intern_all(links),
         origin,
     }
 }
@@ -575,13 +615,9 @@ pub fn check_pages<'a>(
         .map(|page| {
             let mut reported: HashSet<&str> = HashSet::default();
             let mut found = Vec::new();
-            for href in page
-                .links
-                .iter()
-                .filter(|h| !from_markdown.contains(h.as_str()))
-            {
+            for href in page.links.iter().filter(|h| !from_markdown.contains(&***h)) {
                 if let Some(problem) = link_problem(href, page, published, base_url, base_path)
-                    && reported.insert(href.as_str())
+                    && reported.insert(&**href)
                 {
                     found.push(broken_link_error(page, href, &problem, base_path));
                 }
@@ -596,11 +632,12 @@ pub fn check_pages<'a>(
     for check in fragment_checks {
         let link = &check.link;
         let target = published.get(&file_for(&link.target_path)).flatten();
-        let ok = target.is_some_and(|t| t.ids.contains(&link.fragment)) || link.fragment == "top";
+        let ok = target.is_some_and(|t| t.ids.contains(link.fragment.as_str()))
+            || link.fragment == "top";
         if !ok {
             let known: Vec<&str> = target
                 .map(|t| {
-                    let mut v: Vec<&str> = t.ids.iter().map(String::as_str).collect();
+                    let mut v: Vec<&str> = t.ids.iter().map(|id| &**id).collect();
                     v.sort();
                     v
                 })
@@ -640,7 +677,9 @@ fn link_problem(
             )),
             Some(target) => match (fragment, target) {
                 (Some(f), Some(target))
-                    if !f.is_empty() && f != "top" && !target.ids.contains(&percent_decode(&f)) =>
+                    if !f.is_empty()
+                        && f != "top"
+                        && !target.ids.contains(percent_decode(&f).as_str()) =>
                 {
                     Some(format!("there is no `id=\"{f}\"` on {}", target.file))
                 }
@@ -742,7 +781,23 @@ mod tests {
             origin,
         );
         assert!(p.ids.contains("a") && p.ids.contains("b"));
-        assert_eq!(p.links, vec!["x/", "i.png"]);
+        let links: Vec<&str> = p.links.iter().map(|l| &**l).collect();
+        assert_eq!(links, ["x/", "i.png"]);
+    }
+
+    #[test]
+    fn a_page_keeps_each_link_once_and_pages_share_their_texts() {
+        let origin = || Origin {
+            source: None,
+            template: PathBuf::from("t.html"),
+        };
+        let interner = Interner::default();
+        let html = "<a href=\"x/\">1</a><a href=\"y/\">2</a><a href=\"x/\">3</a>";
+        let a = extract_shared("a.html", html, origin(), &interner);
+        let b = extract_shared("b.html", html, origin(), &interner);
+        let links: Vec<&str> = a.links.iter().map(|l| &**l).collect();
+        assert_eq!(links, ["x/", "y/"]);
+        assert!(Arc::ptr_eq(&a.links[0], &b.links[0]));
     }
 
     /// The links (in order) and the ids (sorted) of `html`.
@@ -752,9 +807,9 @@ mod tests {
             template: PathBuf::from("t.html"),
         };
         let page = extract("index.html", html, origin);
-        let mut ids: Vec<String> = page.ids.into_iter().collect();
+        let mut ids: Vec<String> = page.ids.iter().map(|i| i.to_string()).collect();
         ids.sort();
-        (page.links, ids)
+        (page.links.iter().map(|l| l.to_string()).collect(), ids)
     }
 
     fn links(html: &str) -> Vec<String> {

@@ -45,21 +45,20 @@ impl Memo {
     }
 }
 
-/// One model, ready for every page that shows it.
+/// What is kept of one model for every page that shows it: its table row
+/// and the hashes of what its own page shows. The model's full value is
+/// made again from the catalog when its page is rendered, so a large
+/// catalog does not hold every model's page data at once.
 pub struct ModelEntry {
     /// The parsed file this was made from (compared by pointer).
     pub(crate) data: Arc<ModelData>,
     /// Everything else it was made from: templates, configuration, data
     /// files, and the names of related models.
     pub(crate) key: u64,
-    /// `models.json`'s object for this model: the value `model.html` gets
-    /// without its prose. Kept as text, about a fifth of the size of the
-    /// value in memory; [`ModelEntry::value`] reads it back.
-    pub json: String,
     /// What the `models(...)` shortcode compares, made when one first asks.
     pub(crate) filter: OnceLock<FilterView>,
-    /// The model as schema.org JSON-LD, for its page.
-    pub json_ld: String,
+    /// The hash of the value `model.html` gets (without prose) and of the
+    /// model's JSON-LD.
     pub value_hash: u64,
     /// The `<tr>` of this model in every model table.
     pub row_html: String,
@@ -67,21 +66,10 @@ pub struct ModelEntry {
 }
 
 impl ModelEntry {
-    /// The full value `model.html` gets, without prose: `content` empty and
-    /// no `toc`.
-    pub fn value(&self) -> Value {
-        // The text is this program's own serialization of a value.
-        let mut value: Value = serde_json::from_str(&self.json).unwrap_or_default();
-        if let Some(obj) = value.as_object_mut() {
-            obj.insert("content".into(), Value::String(String::new()));
-            obj.insert("toc".into(), Value::Array(Vec::new()));
-        }
-        value
-    }
-
-    /// The model's fields as the `models(...)` shortcode compares them.
-    pub fn filter(&self) -> &FilterView {
-        self.filter.get_or_init(|| FilterView::new(&self.value()))
+    /// The model's fields as the `models(...)` shortcode compares them;
+    /// `value` makes the model's full value the first time one asks.
+    pub fn filter(&self, value: impl FnOnce() -> Value) -> &FilterView {
+        self.filter.get_or_init(|| FilterView::new(&value()))
     }
 }
 
@@ -90,7 +78,8 @@ pub type Resolved = Result<(String, String), Problem>;
 
 /// One Markdown file, rendered, with what its rendering depended on.
 pub struct MarkdownEntry {
-    pub(crate) text: Arc<str>,
+    /// The hash of the text it was rendered from.
+    pub(crate) text_hash: u64,
     /// Templates and configuration it was rendered with.
     pub(crate) env: u64,
     /// Every `@/` link it resolved, and to what.

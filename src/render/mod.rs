@@ -463,7 +463,7 @@ impl<'a> Renderer<'a> {
                     Value::Array(
                         newest
                             .iter()
-                            .map(|&i| row_value(&self.models[i].value()))
+                            .map(|&i| row_value(&model_value(c, i)))
                             .collect(),
                     ),
                 ));
@@ -554,8 +554,7 @@ impl<'a> Renderer<'a> {
             }
         }
         if let Job::Model(i) = job {
-            fp.u64(self.models[*i].value_hash)
-                .str(&self.models[*i].json_ld);
+            fp.u64(self.models[*i].value_hash);
         }
         let fingerprint = fp.finish();
         if self.memo.jobs.get(&key) == Some(&fingerprint) {
@@ -591,15 +590,16 @@ impl<'a> Renderer<'a> {
         let source: Option<(PathBuf, Arc<str>)> = match job {
             Job::Model(i) => {
                 let m = &c.models[*i];
-                let mut value = self.models[*i].value();
-                if let Some(rendered) = rendered {
-                    value = with_prose(value, rendered.html.clone(), &rendered.toc);
-                }
+                let value = model_value(c, *i);
+                let value = match rendered {
+                    Some(r) => with_prose(value, r.html.clone(), &r.toc),
+                    None => with_prose(value, String::new(), &[]),
+                };
                 ctx.insert("model", &value);
-                ctx.insert("json_ld", &self.models[*i].json_ld);
+                ctx.insert("json_ld", &model_json_ld(c, *i));
                 Some((m.file.path.clone(), m.file.text.clone()))
             }
-            _ => page.map(|p| (p.source.file.clone(), p.source.text.clone())),
+            _ => page.map(|p| (p.source.file.clone(), p.source.text().unwrap_or_default())),
         };
         let html = self.render_template(&template, &ctx)?;
         let doc = Document {
@@ -670,19 +670,21 @@ impl<'a> Renderer<'a> {
             used_shortcodes.store(true, std::sync::atomic::Ordering::Relaxed);
             self.shortcode(name, args)
         };
-        let result = markdown::render(&MarkdownEnv {
-            file: &source.file,
-            text: &source.text,
-            body_start: source.body_start,
-            resolve_link: &resolve,
-            shortcode: &shortcode,
+        let result = source.text().map_err(|e| vec![e]).and_then(|text| {
+            markdown::render(&MarkdownEnv {
+                file: &source.file,
+                text: &text,
+                body_start: source.body_start,
+                resolve_link: &resolve,
+                shortcode: &shortcode,
+            })
         });
         let hash = match &result {
             Ok(r) => Fingerprint::new().str(&r.html).json(&r.toc).finish(),
             Err(_) => 0,
         };
         let entry = Arc::new(MarkdownEntry {
-            text: source.text.clone(),
+            text_hash: source.hash,
             env: self.markdown_env,
             links: links.into_inner().unwrap_or_default(),
             link_targets: self.link_targets,
@@ -699,7 +701,7 @@ impl<'a> Renderer<'a> {
     }
 
     fn markdown_is_current(&self, entry: &MarkdownEntry, source: &PageSource) -> bool {
-        (Arc::ptr_eq(&entry.text, &source.text) || *entry.text == *source.text)
+        entry.text_hash == source.hash
             && entry.env == self.markdown_env
             && entry.shortcodes.is_none_or(|fp| fp == self.shortcode_fp)
             && (entry.link_targets == self.link_targets
@@ -710,13 +712,18 @@ impl<'a> Renderer<'a> {
     }
 
     fn checks(&self, source: &PageSource, rendered: &Rendered) -> Vec<FragmentCheck> {
+        if rendered.fragment_links.is_empty() {
+            return Vec::new();
+        }
+        // The text, for the messages; it was just read to render the page.
+        let text = source.text().unwrap_or_default();
         rendered
             .fragment_links
             .iter()
             .cloned()
             .map(|link| FragmentCheck {
                 file: source.file.clone(),
-                text: source.text.clone(),
+                text: text.clone(),
                 link,
             })
             .collect()
@@ -747,7 +754,10 @@ impl<'a> Renderer<'a> {
                     file,
                     html: redirect_html(&target),
                     origin: Origin {
-                        source: Some((page.source.file.clone(), page.source.text.clone())),
+                        source: Some((
+                            page.source.file.clone(),
+                            page.source.text().unwrap_or_default(),
+                        )),
                         template: PathBuf::from("(alias redirect)"),
                     },
                 });
@@ -807,7 +817,7 @@ impl<'a> Renderer<'a> {
                 let mut matched = Vec::new();
                 let mut fields: Option<Vec<String>> = None;
                 for (i, entry) in self.models.iter().enumerate() {
-                    let view = entry.filter();
+                    let view = entry.filter(|| model_value(c, i));
                     if fields.is_none() {
                         fields = Some(view.fields());
                     }
@@ -868,7 +878,7 @@ impl<'a> Renderer<'a> {
                     ));
                 };
                 let mut ctx = self.base.clone();
-                ctx.insert("model", &self.models[i].value());
+                ctx.insert("model", &with_prose(model_value(c, i), String::new(), &[]));
                 self.shortcode_template("shortcodes/model.html", &ctx)
             }
             other => Err((
@@ -961,9 +971,10 @@ fn model_entries(
             let value = model_value(c, i);
             let mut ctx = Context::new();
             ctx.insert("m", &row_value(&value));
-            let json_ld = model_json_ld(c, i);
-            let json = serde_json::to_string(&value)
-                .map_err(|e| SiteError::new(format!("cannot serialize model `{}`: {e}", m.id)))?;
+            let value_hash = Fingerprint::new()
+                .json(&value)
+                .str(&model_json_ld(c, i))
+                .finish();
             drop(value);
             let row_html = templates
                 .tera
@@ -975,11 +986,9 @@ fn model_entries(
                 Arc::new(ModelEntry {
                     data: m.data.clone(),
                     key,
-                    value_hash: hash_bytes(json.as_bytes()),
+                    value_hash,
                     row_hash: hash_bytes(row_html.as_bytes()),
-                    json,
                     filter: OnceLock::new(),
-                    json_ld,
                     row_html,
                 }),
                 true,
@@ -1015,14 +1024,13 @@ fn check_page_templates(catalog: &Catalog, templates: &Templates) -> Result<(), 
         if let Some(t) = &page.source.front.template
             && !templates.has(t)
         {
+            let text = page.source.text().unwrap_or_default();
             let yaml = crate::source::data::YamlFile {
                 path: page.source.file.clone(),
-                text: page.source.text.clone(),
+                text: text.clone(),
             };
             let (line, column) = yaml.locate(&[]);
-            let (line, column) = page
-                .source
-                .text
+            let (line, column) = text
                 .lines()
                 .position(|l| l.trim_start().starts_with("template:"))
                 .map_or((line, column), |i| (i + 1, 11));
@@ -1031,7 +1039,7 @@ fn check_page_templates(catalog: &Catalog, templates: &Templates) -> Result<(), 
             errors.push(
                 SiteError::new(format!("template `{t}` does not exist"))
                     .at(&page.source.file, line, column)
-                    .with_source(page.source.text.clone())
+                    .with_source(text.clone())
                     .hint(
                         did_you_mean(t, names.iter().copied())
                             .unwrap_or_else(|| format!("the templates are: {}", names.join(", "))),

@@ -16,52 +16,61 @@ use serde::{Deserialize, Serialize};
 use crate::config::unknown_name;
 use crate::error::{SiteError, did_you_mean};
 
-/// One model as written in `data/models/<id>.yaml`.
-#[derive(Debug, Clone, Deserialize)]
+/// One model as written in `data/models/<id>.yaml`. Serialized (for
+/// `models.json`) with the same names, leaving out what is empty.
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ModelData {
     pub name: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub summary: String,
     pub creator: String,
     pub category: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tasks: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub license: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub license_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub license_link: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub access: Option<Access>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parameters: Option<Parameters>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub released: Option<Released>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub modalities: Vec<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub domain: Vec<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "OneOrMany::is_empty")]
     pub base_model: OneOrMany,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub libraries: Vec<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<SourceLink>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub links: IndexMap<String, String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub evaluations: Vec<Evaluation>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub language: Vec<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub datasets: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub base_model_relation: Option<Relation>,
     #[serde(default)]
     pub status: Status,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub new_version: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mirrors: Vec<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing)]
     pub draft: bool,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -127,27 +136,34 @@ impl Status {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct SourceLink {
     pub source: String,
     pub url: String,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Evaluation {
     pub task: String,
     pub dataset: String,
     pub metric: String,
     pub value: Scalar,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
 
 /// A number or a string, kept as the text to show.
 #[derive(Debug, Clone)]
 pub struct Scalar(pub String);
+
+impl Serialize for Scalar {
+    /// As the text it was written with: a number keeps its digits.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
 
 impl<'de> Deserialize<'de> for Scalar {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -178,6 +194,22 @@ impl<'de> Deserialize<'de> for Scalar {
 #[derive(Debug, Clone, Default)]
 pub struct OneOrMany(pub Vec<String>);
 
+impl OneOrMany {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl Serialize for OneOrMany {
+    /// One id as a string, several as a list.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.0.as_slice() {
+            [one] => s.serialize_str(one),
+            many => many.serialize(s),
+        }
+    }
+}
+
 impl<'de> Deserialize<'de> for OneOrMany {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
@@ -205,6 +237,13 @@ impl<'de> Deserialize<'de> for OneOrMany {
 /// (`"110M"`, `"7B"`, `"1.8T"`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Parameters(pub u64);
+
+impl Serialize for Parameters {
+    /// As a plain number.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u64(self.0)
+    }
+}
 
 impl Parameters {
     /// Parses `"110M"`, `"7B"`, `"1.8T"`, `"350k"` or a plain number.
@@ -280,6 +319,12 @@ impl<'de> Deserialize<'de> for Parameters {
 /// `YYYY-MM` or `YYYY-MM-DD`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Released(pub String);
+
+impl Serialize for Released {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
 
 impl Released {
     pub fn parse(text: &str) -> Option<Released> {

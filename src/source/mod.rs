@@ -415,7 +415,7 @@ fn read_input(root: &Path, rel: &Path, kind: Kind) -> Input {
         ),
         Kind::Page => Input::Page(PageSource::read(root, rel, true)),
         Kind::Prose(id) => {
-            let page = PageSource::read(root, rel, false).map(Arc::new);
+            let page = PageSource::read(root, rel, false).map(|p| Arc::new(p.drop_text(root)));
             Input::Prose(id, page)
         }
     }

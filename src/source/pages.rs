@@ -36,7 +36,9 @@ pub struct FrontMatter {
 pub struct PageSource {
     /// Relative to the site root, e.g. `site/guides/choosing.md`.
     pub file: PathBuf,
-    pub text: Arc<str>,
+    text: PageText,
+    /// The hash of the file's text: equal hashes, equal texts.
+    pub hash: u64,
     pub front: FrontMatter,
     /// Byte offset where the Markdown starts.
     pub body_start: usize,
@@ -44,9 +46,49 @@ pub struct PageSource {
     pub body_line: usize,
 }
 
+/// A page's text, or where to read it again.
+#[derive(Debug, Clone)]
+enum PageText {
+    Held(Arc<str>),
+    /// Model prose is not kept once its front matter is read: a catalog
+    /// holds thousands of them, and each is needed only while its model's
+    /// page and search entry are made. The path is where it was read.
+    Dropped(PathBuf),
+}
+
 impl PageSource {
-    pub fn body(&self) -> &str {
-        &self.text[self.body_start..]
+    /// The file's text, read again if it is not held. The text must be the
+    /// one read at first: a file changed since then is an error, as the
+    /// rest of the build saw the earlier one.
+    pub fn text(&self) -> Result<Arc<str>, SiteError> {
+        match &self.text {
+            PageText::Held(text) => Ok(text.clone()),
+            PageText::Dropped(path) => {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| SiteError::io("read", &self.file, &e))?;
+                if crate::render::memo::hash_bytes(text.as_bytes()) != self.hash {
+                    return Err(SiteError::new("the file changed while the site was built")
+                        .in_file(&self.file)
+                        .hint("build again"));
+                }
+                Ok(text.into())
+            }
+        }
+    }
+
+    /// The Markdown after the front matter (see [`PageSource::text`]).
+    pub fn body(&self) -> Result<String, SiteError> {
+        Ok(self
+            .text()?
+            .get(self.body_start..)
+            .unwrap_or("")
+            .to_string())
+    }
+
+    /// Lets go of the text, which [`PageSource::text`] then reads again.
+    pub fn drop_text(mut self, root: &Path) -> PageSource {
+        self.text = PageText::Dropped(root.join(&self.file));
+        self
     }
 
     /// Reads a Markdown file; `needs_title` is false for model prose.
@@ -54,6 +96,7 @@ impl PageSource {
         let text: Arc<str> = std::fs::read_to_string(root.join(rel))
             .map_err(|e| SiteError::io("read", rel, &e))?
             .into();
+        let hash = crate::render::memo::hash_bytes(text.as_bytes());
         let yaml = YamlFile {
             path: rel.to_path_buf(),
             text: text.clone(),
@@ -83,7 +126,8 @@ impl PageSource {
         }
         Ok(PageSource {
             file: rel.to_path_buf(),
-            text,
+            text: PageText::Held(text),
+            hash,
             front,
             body_start,
             body_line,
