@@ -1,109 +1,181 @@
-// Measures, in headless Chromium, what a reader of a large built site waits
-// for and downloads: the catalog page, and a search typed in the header's
-// box (time from the first key to the first result, bytes fetched).
+// Measures, in headless Chromium, what a reader of a large catalog waits
+// for and downloads: the catalog page (models/) of each built site given,
+// served gzip-compressed as GitHub Pages serves it.
 //
-//   python3 ../shared/bench/gen_corpus.py 10000 /tmp/c10k
-//   target/release/modelsite build --root /tmp/c10k --offline -o /tmp/c10k-out -u http://127.0.0.1:8765/atlas/
-//   node tests/browser/bench-catalog.mjs /tmp/c10k-out /atlas/ 8765 "encoder" "model 04217"
+//   python3 ../shared/bench/gen_corpus.py 10000 /dev/shm/c10k
+//   python3 ../shared/bench/gen_corpus.py 100000 /dev/shm/c100k
+//   cargo build --release
+//   for n in 10k 100k; do
+//     target/release/modelsite build --root /dev/shm/c$n --offline -o /dev/shm/c$n-out -u http://127.0.0.1:8765/atlas/
+//   done
+//   node tests/browser/bench-catalog.mjs /atlas/ 8765 /dev/shm/c10k-out /dev/shm/c100k-out
 //
-// Arguments: the output folder, the base path it was built for, the port
-// of that base URL, then the queries to time. Not a test: it prints figures.
+// Arguments: the base path and port the sites were built for (the same
+// for all of them), then the output folders (remove them after: /dev/shm
+// is memory). Not a test: it prints, for
+// each site and against the targets of the scale issue,
+//   - the time from navigation to #catalog-root[data-catalog-ready] (the
+//     script writes the time, in ms since navigation, into that attribute);
+//   - the gzipped bytes of every response that ended before then, file by file;
+//   - one filter change, one sort and two keys in the words box (the first
+//     waits for the names, which start loading when the box takes focus),
+//     each from the input event to the frame after the table shows the
+//     result;
+//   - the page's JavaScript heap after ready, typed arrays included
+//     (Runtime.getHeapUsage, after a garbage collection), and its number
+//     of DOM nodes.
+// Each figure is the median of RUNS fresh page loads.
 
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import http from 'node:http';
-import path from 'node:path';
-import zlib from 'node:zlib';
+import { launchChromium, serveStatic } from './helpers.mjs';
 
-import { launchChromium } from './helpers.mjs';
+const RUNS = 3;
+const TARGETS = { ready10k: 1000, ready100k: 1500, interaction: 100, bytes100k: 300 * 1024, heap100k: 150 * 1024 * 1024 };
 
-const [dir, sub, port, ...queries] = process.argv.slice(2);
-if (!dir || !sub || !port || !queries.length) {
-  console.error('usage: node bench-catalog.mjs OUTPUT_DIR BASE_PATH PORT QUERY...');
+const [sub, port, ...dirs] = process.argv.slice(2);
+if (!sub || !port || !dirs.length) {
+  console.error('usage: node bench-catalog.mjs BASE_PATH PORT OUTPUT_DIR...');
   process.exit(2);
 }
 
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.svg': 'image/svg+xml' };
+const kb = (n) => `${(n / 1024).toFixed(1)} KiB`;
+const mb = (n) => `${(n / 1024 / 1024).toFixed(1)} MiB`;
+const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
+const verdict = (value, target) => (value <= target ? 'ok' : 'OVER');
 
-// Serves the folder gzip-compressed (as GitHub Pages does) and counts the
-// bytes sent for every request.
-let sent = [];
-const server = http.createServer(async (req, res) => {
-  let rel = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-  if (!rel.startsWith(sub)) return res.writeHead(404).end();
-  let file = path.join(dir, rel.slice(sub.length));
-  try {
-    if ((await stat(file)).isDirectory()) file = path.join(file, 'index.html');
-    await stat(file);
-  } catch {
-    return res.writeHead(404).end();
-  }
-  const type = TYPES[path.extname(file)] || 'application/octet-stream';
-  const gzip = /gzip/.test(req.headers['accept-encoding'] || '') && type !== 'application/octet-stream';
-  res.writeHead(200, { 'content-type': type, ...(gzip ? { 'content-encoding': 'gzip' } : {}) });
-  let bytes = 0;
-  const counter = new (await import('node:stream')).Transform({
-    transform(chunk, _enc, done) {
-      bytes += chunk.length;
-      done(null, chunk);
+/**
+ * Runs `act` (which causes one input event of type `type`) and resolves to
+ * the milliseconds from that event to the first frame after `done()` holds
+ * in the page.
+ */
+async function timeInteraction(page, type, done, act) {
+  await page.evaluate(
+    ({ type, done }) => {
+      const check = new Function(`return (${done})()`);
+      window.__timed = new Promise((resolve) => {
+        addEventListener(
+          type,
+          () => {
+            const t0 = performance.now();
+            const poll = () => (check() ? resolve(performance.now() - t0) : requestAnimationFrame(poll));
+            // The handlers of this event run first; then poll each frame.
+            setTimeout(() => requestAnimationFrame(poll));
+          },
+          { capture: true, once: true },
+        );
+      });
     },
-  });
-  counter.on('end', () => sent.push({ url: rel, bytes }));
-  const source = createReadStream(file);
-  (gzip ? source.pipe(zlib.createGzip()) : source).pipe(counter).pipe(res);
-});
-await new Promise((r) => server.listen(Number(port), '127.0.0.1', r));
-const base = `http://127.0.0.1:${port}${sub}`;
+    { type, done: done.toString() },
+  );
+  await act();
+  return page.evaluate(() => window.__timed);
+}
+
+/** One fresh load of the catalog page: time to ready, bytes before it, heap and nodes after it. */
+async function measure(browser, base, sent) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  sent.length = 0;
+  await page.goto(base + 'models/');
+  await page.waitForSelector('#catalog-root[data-catalog-ready]', { timeout: 120_000 });
+  const [readyMs, origin] = await page.evaluate(() => [Number(document.getElementById('catalog-root').dataset.catalogReady), performance.timeOrigin]);
+  const readyAt = origin + readyMs;
+  const before = sent.filter((r) => r.end <= readyAt + 1);
+  const bytes = before.reduce((s, r) => s + r.bytes, 0);
+  await cdp.send('HeapProfiler.collectGarbage');
+  const usage = await cdp.send('Runtime.getHeapUsage');
+  // The heap's objects, and the typed arrays' memory beside it.
+  const heap = usage.usedSize + (usage.backingStorageSize || 0);
+  const nodes = (await cdp.send('Memory.getDOMCounters')).nodes;
+  const elements = await page.evaluate(() => document.getElementsByTagName('*').length);
+
+  await context.close();
+  return { readyMs, bytes, before, heap, nodes, elements };
+}
+
+/** The interactions, each timed on a page already ready. */
+async function measureInteractions(browser, base) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  let page = await context.newPage();
+  await page.goto(base + 'models/');
+  await page.waitForSelector('#catalog-root[data-catalog-ready]', { timeout: 120_000 });
+  // Let the loads that follow ready (release dates; names, for a small catalog) finish first.
+  await page.waitForLoadState('networkidle');
+  const countNow = () => page.evaluate(() => document.querySelector('[data-catalog-count]').textContent);
+
+  await page.locator('#catalog-filters summary', { hasText: 'Task' }).click();
+  const box = page.locator('#catalog-filters input[name="task"]').first();
+  await box.waitFor();
+  let before = await countNow();
+  const filter = await timeInteraction(
+    page,
+    'click',
+    `() => document.querySelector('[data-catalog-count]').textContent !== ${JSON.stringify(before)}`,
+    () => box.click(),
+  );
+
+  const sort = await timeInteraction(
+    page,
+    'click',
+    `() => document.querySelector('#catalog th[data-column="parameters"]').getAttribute('aria-sort') === 'descending'`,
+    () => page.locator('#catalog thead th[data-column="parameters"] button').click(),
+  );
+
+  await context.close();
+
+  // The words box on a fresh page, touched first: focusing it starts
+  // loading the names (for a large catalog), which the first key, pressed
+  // at once, waits for. Then a second key, with the names in.
+  const fresh = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  page = await fresh.newPage();
+  await page.goto(base + 'models/');
+  await page.waitForSelector('#catalog-root[data-catalog-ready]', { timeout: 120_000 });
+  await page.waitForLoadState('networkidle');
+  const changed = (from) => `() => document.querySelector('[data-catalog-count]').textContent !== ${JSON.stringify(from)}`;
+  await page.locator('#filter-q').focus();
+  before = await countNow();
+  const firstKey = await timeInteraction(page, 'keydown', changed(before), () => page.keyboard.press('7'));
+  before = await countNow();
+  const key = await timeInteraction(page, 'keydown', changed(before), () => page.keyboard.press('1'));
+  await fresh.close();
+  return { filter, sort, firstKey, key };
+}
 
 const browser = await launchChromium();
-const kb = (n) => `${(n / 1024).toFixed(1)} KiB`;
-const total = (list) => list.reduce((s, r) => s + r.bytes, 0);
-
-// The catalog page: bytes on the wire and time until its script is ready.
-{
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  sent = [];
-  const t0 = Date.now();
-  await page.goto(base + 'models/');
-  await page.waitForSelector('#catalog-filters:not([hidden])', { timeout: 120_000 });
-  const ready = Date.now() - t0;
-  const html = sent.find((r) => r.url === sub + 'models/');
-  console.log(`catalog page: ${kb(html.bytes)} gzipped on the wire, filters ready after ${ready} ms`);
-  const t1 = Date.now();
-  await page.locator('#catalog-filters summary', { hasText: 'Task' }).click();
-  await page.locator('#catalog-filters input[name="task"]').first().check();
-  await page.waitForFunction(() => /^\d+ of/.test(document.getElementById('catalog-status').textContent));
-  console.log(`catalog: one filter applied in ${Date.now() - t1} ms`);
-  const t2 = Date.now();
-  await page.locator('#catalog thead button', { hasText: 'Parameters' }).click();
-  await page.waitForFunction(() => document.querySelector('#catalog th[aria-sort]')?.textContent.includes('Parameters'));
-  console.log(`catalog: sorted by parameters in ${Date.now() - t2} ms`);
-  await context.close();
-}
-
-// Searches: a fresh page each, so nothing is cached between them.
-for (const query of queries) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto(base);
-  sent = [];
-  const box = page.locator('#site-search-q');
-  await box.click();
-  const t0 = Date.now();
-  await box.pressSequentially(query, { delay: 30 });
-  const typed = Date.now();
-  await page.locator('#site-search-results .search-result').first().waitFor({ timeout: 120_000 });
-  const shown = Date.now();
-  await page.waitForLoadState('networkidle');
-  const fetched = sent.filter((r) => !r.url.endsWith('/'));
+let sent = [];
+for (const dir of dirs) {
+  const server = await serveStatic(dir, { sub, port: Number(port), gzip: true, onSent: (r) => sent.push(r) });
+  const base = `http://127.0.0.1:${port}${sub}`;
+  const meta = await (await fetch(base + 'catalog-data/filters.json')).json();
+  const large = meta.count > 50_000;
+  const loads = [];
+  const acts = [];
+  for (let run = 0; run < RUNS; run++) {
+    sent = [];
+    loads.push(await measure(browser, base, sent));
+    acts.push(await measureInteractions(browser, base));
+  }
+  const ready = median(loads.map((l) => l.readyMs));
+  const bytes = median(loads.map((l) => l.bytes));
+  const heap = median(loads.map((l) => l.heap));
+  const readyTarget = large ? TARGETS.ready100k : TARGETS.ready10k;
+  console.log(`\n${dir}: ${meta.count} models`);
+  console.log(`  ready after          ${String(ready).padStart(7)} ms   (target ${readyTarget} ms: ${verdict(ready, readyTarget)})`);
   console.log(
-    `search "${query}": first result ${shown - typed} ms after the last key (${shown - t0} ms after the first), ` +
-      `${fetched.length} files, ${kb(total(fetched))} gzipped`,
+    `  gzipped before ready ${kb(bytes).padStart(10)}` + (large ? `   (target ${kb(TARGETS.bytes100k)}: ${verdict(bytes, TARGETS.bytes100k)})` : ''),
   );
-  for (const r of fetched) console.log(`    ${kb(r.bytes).padStart(11)}  ${r.url}`);
-  await context.close();
+  for (const r of loads[0].before) console.log(`      ${kb(r.bytes).padStart(10)}  ${r.url}`);
+  console.log(`  JS heap after ready  ${mb(heap).padStart(10)}` + (large ? `   (target ${mb(TARGETS.heap100k)}: ${verdict(heap, TARGETS.heap100k)})` : ''));
+  console.log(`  DOM nodes            ${String(median(loads.map((l) => l.nodes))).padStart(7)}      (${median(loads.map((l) => l.elements))} elements)`);
+  for (const [name, label] of [
+    ['filter', 'one filter'],
+    ['sort', 'sort by parameters'],
+    ['firstKey', 'first key, words box'],
+    ['key', 'next key, words box'],
+  ]) {
+    const ms = median(acts.map((a) => a[name]));
+    console.log(`  ${label.padEnd(20)} ${ms.toFixed(1).padStart(7)} ms   (target ${TARGETS.interaction} ms: ${verdict(ms, TARGETS.interaction)})`);
+  }
+  await new Promise((r) => server.close(r));
 }
-
 await browser.close();
-server.close();
