@@ -425,13 +425,8 @@ fn encode_column(catalog: &Catalog, c: &Column) -> Value {
 fn option_name(c: &Column, id: &str) -> String {
     match c.kind {
         Kind::Choice if c.key == "access" => access_label(id).to_string(),
-        Kind::Choice => {
-            let mut chars = id.chars();
-            chars
-                .next()
-                .map(|f| f.to_uppercase().chain(chars).collect())
-                .unwrap_or_default()
-        }
+        // `active` -> "Active", as task ids are named.
+        Kind::Choice => crate::catalog::task_name(id),
         Kind::Number => id
             .parse::<u64>()
             .map(|n| Parameters(n).display())

@@ -12,7 +12,7 @@ use crate::catalog::{
     term_slug,
 };
 use crate::markdown::TocEntry;
-use crate::source::data::{Access, CreatorKind, Parameters, Status};
+use crate::source::data::{Access, CreatorKind, Status};
 
 /// `{id, name, url}` of a term, by taxonomy.
 pub fn term_ref(catalog: &Catalog, taxonomy: &str, id: &str, name: &str) -> Value {
@@ -579,19 +579,12 @@ pub fn finder_facets(catalog: &Catalog) -> Value {
                 .map(|(ids, count)| json!({ "id": k, "licenses": ids, "count": count }))
         })
         .collect();
-    let size_steps: Vec<Value> = [1e8, 3e8, 1e9, 3e9, 8e9, 15e9, 35e9, 75e9, 200e9, 1e12]
-        .iter()
-        .map(|&n| {
-            let p = Parameters(n as u64);
-            json!({ "value": p.0, "label": p.display() })
-        })
-        .collect();
     json!({
         "access": access,
         "modalities": counted(modalities),
         "domains": counted(domains),
         "license_kinds": license_kinds,
-        "size_steps": size_steps,
+        "size_steps": crate::columns::size_steps(),
         "sized_count": sized,
         "unlicensed_count": unlicensed,
     })
