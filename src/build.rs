@@ -95,7 +95,7 @@ pub struct OutputState {
     pub static_files: Vec<String>,
     /// What `models.json` was made from ([`output::ModelsJson::fingerprint`]).
     pub models_json: u64,
-    /// The search index's and facet table's files, and what they were
+    /// The search index's and catalog data's files, and what they were
     /// made from ([`search::fingerprint`]).
     pub search_files: Vec<String>,
     pub search: u64,
@@ -316,7 +316,7 @@ fn build_into(
 }
 
 /// The files the theme's scripts read, made from the whole catalog: the
-/// search index and facet table ([`search::files`]) and the catalog's data
+/// search index ([`search::files`]) and the catalog's data
 /// ([`columns::files`]). Both depend only on what [`search::fingerprint`]
 /// covers.
 pub fn browser_files<T: Send>(

@@ -438,7 +438,7 @@ fn option_name(c: &Column, id: &str) -> String {
 /// The catalog's data for the browser, each file handed to `put` as it is
 /// made (its path relative to the output folder):
 ///
-/// - `catalog-data/index.json`: `{count, chunk, chunks, columns,
+/// - `catalog-data/filters.json`: `{count, chunk, chunks, columns,
 ///   size_steps, license_kinds}`. Each column is `{key, kind, width,
 ///   options, values?, codes}`: `options` are `{id, name, count, path?,
 ///   license_kind?}` in the column's sort order; `codes` holds `width`
@@ -447,13 +447,12 @@ fn option_name(c: &Column, id: &str) -> String {
 ///   else `n` for option `n - 1`, or for multi-valued columns
 ///   (`values` present) for the list of options `values[n - 1]`. Values
 ///   are numbered in sort order, so sorting by a column is sorting by
-///   code. The whole table in one file, for programs.
-/// - `catalog-data/filters.json`: the same, but a column that is not a
-///   filter (the release date: it only sorts and shows) has no `codes`;
-///   its `codes_file` names `columns/<key>.json`, `{key, width, codes}`.
-///   This is what the catalog page loads before its filters answer (on a
-///   large catalog the release dates are a third of the gzipped bytes),
-///   and the other columns' codes after.
+///   code. A column that is not a filter (the release date: it only sorts
+///   and shows) has no `codes` here; its `codes_file` names
+///   `columns/<key>.json`, `{key, width, codes}`. This is what the catalog
+///   page loads before its filters answer (on a large catalog the release
+///   dates are a third of the gzipped bytes), and the other columns'
+///   codes after.
 /// - `catalog-data/rows/<n>.json`: `{fields: ["id", "name", "summary"],
 ///   rows: [[...], ...]}` for models `n * chunk ..`, in catalog order.
 /// - `catalog-data/names.json`: `{fields: ["id", "name"], rows}` for every
@@ -473,8 +472,7 @@ pub fn files<T: Send>(catalog: &Catalog, put: &Put<T>) -> Result<Vec<(String, T)
         "size_steps": size_steps(),
         "license_kinds": LICENSE_KINDS,
     });
-    let rel = format!("{DATA_DIR}/index.json");
-    let mut files = vec![(rel.clone(), put(&rel, &to_json(&rel, &index)?)?)];
+    let mut files = Vec::new();
     let mut first = index;
     for (key, later) in set_apart_later_columns(&mut first) {
         let rel = format!("{DATA_DIR}/{}", later_file(&key));
@@ -519,7 +517,7 @@ fn later_file(key: &str) -> String {
 }
 
 /// Takes the codes of the columns that are not filters out of `index`
-/// (the value of `index.json`), leaving in each such column the name of
+/// (of the whole table), leaving in each such column the name of
 /// the file that holds them, and returns those files' values, `{key,
 /// width, codes}`, with their column keys.
 fn set_apart_later_columns(index: &mut Value) -> Vec<(String, Value)> {

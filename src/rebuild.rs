@@ -112,7 +112,7 @@ impl Session {
     }
 
     /// Brings every page and site file up to date, but not `models.json`,
-    /// the search index and the facet table (see
+    /// the search index and the catalog data (see
     /// [`Session::update_site_data`]): made from the whole catalog, they
     /// take longer than everything a single save changes, and no page
     /// waits for them. `serve` reloads browsers after this and updates them
@@ -383,7 +383,7 @@ impl Session {
 
     /// Brings the files made from the whole catalog up to date with the
     /// last good rebuild, when what they are made from changed:
-    /// `models.json`, the search index and the facet table. Returns how
+    /// `models.json`, the search index and the catalog data. Returns how
     /// many files it wrote.
     pub fn update_site_data(&mut self) -> Result<usize, Errors> {
         let (Some(catalog), Some(state)) = (self.catalog.as_ref(), self.output.as_mut()) else {

@@ -1,7 +1,7 @@
-//! What the browser uses to find models without a server: the full-text
-//! index of every model and page (`search-index/`, below) and the facet
-//! table (`facets.json`: every model's id, name and filterable values,
-//! compact) that the chooser and the comparison page read.
+//! What the browser uses to find models and guides without a server: the
+//! full-text index of every model and page (`search-index/`, below). The
+//! catalog's own data, which the chooser and the comparison read too, is
+//! made by [`crate::columns`].
 //!
 //! It reads the resolved [`Catalog`] and hands each file's bytes, as soon
 //! as they are made, to the caller's `put` (which writes them); it renders
@@ -57,11 +57,10 @@
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::catalog::{Catalog, Page, license_name, task_name};
 use crate::error::SiteError;
@@ -70,25 +69,20 @@ use crate::markdown::plain_text_of;
 /// The folder of the full-text index in the output.
 pub const INDEX_DIR: &str = "search-index";
 
-/// The facet table's file in the output.
-pub const FACETS_FILE: &str = "facets.json";
-
 /// Where each file goes: called with its path and bytes, it returns what
 /// the caller keeps of it (a hash, say).
 pub type Put<'a, T> = dyn Fn(&str, &[u8]) -> Result<T, SiteError> + Sync + 'a;
 
-/// The facet table and, when `[search] enabled`, the full-text index:
-/// each file, as soon as it is made, goes to `put` with its path relative
-/// to the output folder, and what `put` returned comes back with each
-/// path (the facet table first, then the index's files, `meta.json` last).
-/// No file's bytes are kept once `put` has them.
+/// When `[search] enabled`, the full-text index: each file, as soon as it
+/// is made, goes to `put` with its path relative to the output folder, and
+/// what `put` returned comes back with each path (`meta.json` last). No
+/// file's bytes are kept once `put` has them.
 pub fn files<T: Send>(catalog: &Catalog, put: &Put<T>) -> Result<Vec<(String, T)>, SiteError> {
-    let facets = put(FACETS_FILE, &facets_json(catalog)?)?;
-    let mut files = vec![(FACETS_FILE.to_string(), facets)];
     if catalog.config.search.enabled {
-        files.extend(index_files(catalog, put)?);
+        index_files(catalog, put)
+    } else {
+        Ok(Vec::new())
     }
-    Ok(files)
 }
 
 /// A fingerprint of everything [`files`] reads: each model's values
@@ -770,63 +764,11 @@ fn word_at(word: &str, plain: bool) -> Cow<'_, str> {
     }
 }
 
-/// `facets.json`: `fields` names the columns of each row of `models`;
-/// `names` maps the ids of creators, categories, tasks and licences to
-/// their display names.
-fn facets_json(catalog: &Catalog) -> Result<Vec<u8>, SiteError> {
-    let models: Vec<Value> = catalog
-        .models
-        .iter()
-        .map(|m| {
-            let d = &m.data;
-            json!([
-                m.id,
-                d.name,
-                d.creator,
-                d.category,
-                d.tasks,
-                d.license,
-                d.access.map(|a| a.as_str()),
-                d.parameters.map(|p| p.0),
-                d.released.as_ref().map(|r| r.0.as_str()),
-                d.status.as_str(),
-                d.modalities,
-                d.domain,
-            ])
-        })
-        .collect();
-    let term_names = |taxonomy: &str| -> BTreeMap<String, String> {
-        catalog
-            .taxonomy(taxonomy)
-            .map(|t| {
-                t.terms
-                    .iter()
-                    .map(|term| (term.id.clone(), term.name.clone()))
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    to_json(
-        FACETS_FILE,
-        &json!({
-        "fields": [
-            "id", "name", "creator", "category", "tasks", "license", "access",
-            "parameters", "released", "status", "modalities", "domain"
-        ],
-        "names": {
-            "creators": term_names("creators"),
-            "categories": term_names("categories"),
-            "tasks": term_names("tasks"),
-            "licenses": term_names("licenses"),
-        },
-        "models": models,
-        }),
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::Value;
+    use std::collections::BTreeMap;
 
     fn all_words(text: &str) -> Vec<String> {
         let mut out = Vec::new();

@@ -1,7 +1,9 @@
 //! modelsite in a real browser: runs the Node test suites in tests/browser/
 //! (playwright-core driving Debian's headless Chromium) on the binary this
-//! crate builds: `serve --watch` (serve.test.mjs) and a built site's
-//! catalog, search, comparison and chooser (catalog.test.mjs).
+//! crate builds: `serve --watch` (serve.test.mjs); a built site's catalog,
+//! search, comparison and chooser (catalog.test.mjs), the same on a
+//! catalog of a few thousand models in pages (catalog-scale.test.mjs); and
+//! one build served from other paths and hosts (portable.test.mjs).
 //!
 //! It needs `node`, `/usr/bin/chromium` and `tests/browser/node_modules`,
 //! which `scripts/test` installs. Without them it fails, never skips.

@@ -13,9 +13,7 @@ fn site_of(n: usize, page_size: usize) -> Site {
     let site = Site::new();
     site.write(
         "modelsite.toml",
-        &format!(
-            "title = \"Paged Atlas\"\nbase_url = \"{BASE_URL}\"\n\n[catalog]\npage_size = {page_size}\n\n[link_check]\nexternal = false\n"
-        ),
+        &format!("title = \"Paged Atlas\"\nbase_url = \"{BASE_URL}\"\n\n[catalog]\npage_size = {page_size}\n\n[link_check]\nexternal = false\n"),
     );
     for i in 0..n {
         let creator = if i % 3 == 0 { "meta" } else { "google" };
@@ -31,7 +29,8 @@ fn site_of(n: usize, page_size: usize) -> Site {
     site
 }
 
-/// The absolute URLs of the models a list page links to in its table.
+/// The site paths (`models/x/`) of the models a list page links to in its
+/// table, whose links lead from the page up to the site's root and down.
 fn models_listed(html: &str) -> Vec<String> {
     let body = html
         .split_once("<tbody>")
@@ -39,13 +38,23 @@ fn models_listed(html: &str) -> Vec<String> {
         .map_or("", |(body, _)| body);
     body.split("<th scope=\"row\" class=\"model-name\"><a href=\"")
         .skip(1)
-        .filter_map(|s| s.split_once('"').map(|(url, _)| url.to_string()))
+        .filter_map(|s| s.split_once('"').map(|(href, _)| site_path(href)))
         .collect()
 }
 
-fn file_of(url: &str) -> String {
-    let path = url.strip_prefix(BASE_URL).expect("a URL of the site");
-    format!("public/{path}index.html")
+/// The site path a link from a list page names: `../../models/x/` is
+/// `models/x/`.
+fn site_path(href: &str) -> String {
+    let mut rest = href;
+    while let Some(r) = rest.strip_prefix("../").or_else(|| rest.strip_prefix("./")) {
+        rest = r;
+    }
+    assert!(!rest.contains("://"), "{href} is relative");
+    rest.to_string()
+}
+
+fn file_of(href: &str) -> String {
+    format!("public/{}index.html", site_path(href))
 }
 
 fn attr_after<'a>(html: &'a str, marker: &str) -> Option<&'a str> {
@@ -58,17 +67,13 @@ fn the_catalog_is_split_into_numbered_pages_that_reach_every_model() {
     let site = site_of(25, 10);
     site.build().expect_code(0);
     let first = site.read("public/models/index.html");
-    assert!(first.contains(&format!(
-        "<link rel=\"next\" href=\"{BASE_URL}models/page/2/\">"
-    )));
+    assert!(first.contains("<link rel=\"next\" href=\"../models/page/2/\">"));
     assert!(!first.contains("rel=\"prev\""));
     assert!(
         first.contains("29 models, 1 to 10 by name"),
         "the caption says which rows are shown"
     );
-    assert!(first.contains(&format!(
-        "<a href=\"{BASE_URL}models/page/3/\" aria-label=\"Page 3\">3</a>"
-    )));
+    assert!(first.contains("<a href=\"../models/page/3/\" aria-label=\"Page 3\">3</a>"));
 
     // Following "next" from the first page reaches every model once, in
     // name order, and ends on the last page.
@@ -91,9 +96,7 @@ fn the_catalog_is_split_into_numbered_pages_that_reach_every_model() {
     assert_eq!(seen.len(), 29);
     assert_eq!(seen.iter().collect::<BTreeSet<_>>().len(), 29);
     let last = site.read("public/models/page/3/index.html");
-    assert!(last.contains(&format!(
-        "<link rel=\"prev\" href=\"{BASE_URL}models/page/2/\">"
-    )));
+    assert!(last.contains("<link rel=\"prev\" href=\"../../../models/page/2/\">"));
     assert!(last.contains("<title>Model catalog, page 3 of 3 · Paged Atlas</title>"));
     assert!(last.contains(&format!(
         "<link rel=\"canonical\" href=\"{BASE_URL}models/page/3/\">"
@@ -134,18 +137,10 @@ fn term_pages_are_paged_too() {
         .flat_map(|f| models_listed(&site.read(f)))
         .collect();
     assert_eq!(listed.len(), 11);
-    assert!(
-        listed
-            .iter()
-            .all(|url| url.starts_with(&format!("{BASE_URL}models/")))
-    );
+    assert!(listed.iter().all(|path| path.starts_with("models/")));
     let second = site.read("public/creators/meta/page/2/index.html");
-    assert!(second.contains(&format!(
-        "<a rel=\"prev\" href=\"{BASE_URL}creators/meta/\">"
-    )));
-    assert!(second.contains(&format!(
-        "<a rel=\"next\" href=\"{BASE_URL}creators/meta/page/3/\">"
-    )));
+    assert!(second.contains("<a rel=\"prev\" href=\"../../../../creators/meta/\">"));
+    assert!(second.contains("<a rel=\"next\" href=\"../../../../creators/meta/page/3/\">"));
     assert!(second.contains("11 models, 5 to 8 by name"));
 }
 
@@ -163,9 +158,7 @@ fn the_models_shortcode_shows_one_page_and_links_to_the_rest() {
     // meta: 4 models made here and the fixture's 2.
     assert!(tables[0].contains("The first 5 of 6 models"));
     assert_eq!(models_listed(tables[0]).len(), 5);
-    assert!(tables[0].contains(&format!(
-        "<a href=\"{BASE_URL}creators/meta/\">See all 6 models"
-    )));
+    assert!(tables[0].contains("<a href=\"../../creators/meta/\">See all 6 models"));
     // Filters the catalog has become its address.
     assert!(tables[1].contains("4 models"));
     assert!(!tables[1].contains("See all"), "every match is shown");
@@ -190,9 +183,9 @@ fn a_shortcode_with_filters_the_catalog_lacks_links_to_the_catalog_view() {
     site.build().expect_code(0);
     let html = site.read("public/guides/lists/index.html");
     assert!(html.contains("The first 2 of 4 models"), "{html}");
-    assert!(html.contains(&format!(
-        "<a href=\"{BASE_URL}models/?task=fill-mask&amp;license=mit\">See all 4 models"
-    )));
+    assert!(
+        html.contains("<a href=\"../../models/?task=fill-mask&amp;license=mit\">See all 4 models")
+    );
 }
 
 #[test]

@@ -605,9 +605,11 @@ pub fn check_pages<'a>(
     let mut errors = Errors::default();
     // `@/page.md#fragment` links are checked below, where the Markdown line
     // is known; the HTML pass leaves their URLs alone.
-    let from_markdown: HashSet<&str> = fragment_checks
+    // They are matched by the file and fragment they name, as the page may
+    // write them relative to itself.
+    let from_markdown: HashSet<(String, &str)> = fragment_checks
         .iter()
-        .map(|c| c.link.href.as_str())
+        .map(|c| (file_for(&c.link.target_path), c.link.fragment.as_str()))
         .collect();
     let pages: Vec<&PageLinks> = pages.into_iter().collect();
     let per_page: Vec<Vec<SiteError>> = pages
@@ -615,8 +617,9 @@ pub fn check_pages<'a>(
         .map(|page| {
             let mut reported: HashSet<&str> = HashSet::default();
             let mut found = Vec::new();
-            for href in page.links.iter().filter(|h| !from_markdown.contains(&***h)) {
-                if let Some(problem) = link_problem(href, page, published, base_url, base_path)
+            for href in page.links.iter() {
+                if let Some(problem) =
+                    link_problem(href, page, published, &from_markdown, base_url, base_path)
                     && reported.insert(&**href)
                 {
                     found.push(broken_link_error(page, href, &problem, base_path));
@@ -666,10 +669,21 @@ fn link_problem(
     href: &str,
     page: &PageLinks,
     published: &(dyn Published + Sync),
+    from_markdown: &HashSet<(String, &str)>,
     base_url: &str,
     base_path: &str,
 ) -> Option<String> {
     match classify(href, &page.file, base_url, base_path) {
+        Target::Internal {
+            file,
+            fragment: Some(fragment),
+        } if from_markdown.contains(&(
+            file_for(file.trim_end_matches("index.html")),
+            fragment.as_str(),
+        )) =>
+        {
+            None
+        }
         Target::Internal { file, fragment } => match resolve_file(&file, published) {
             None => Some(format!(
                 "nothing is published at `{}`",

@@ -13,6 +13,7 @@
 
 pub mod context;
 pub mod memo;
+pub mod relative;
 pub mod templates;
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
@@ -601,7 +602,10 @@ impl<'a> Renderer<'a> {
             }
             _ => page.map(|p| (p.source.file.clone(), p.source.text().unwrap_or_default())),
         };
-        let html = self.render_template(&template, &ctx)?;
+        let mut html = self.render_template(&template, &ctx)?;
+        if !matches!(job, Job::NotFound) {
+            html = relative::portable(html, &key, &self.catalog.config.base_url);
+        }
         let doc = Document {
             file: key.clone(),
             html,
@@ -750,9 +754,10 @@ impl<'a> Renderer<'a> {
                 } else {
                     file_for(&format!("{alias}/"))
                 };
+                let html = redirect_html(&target, &relative::link(&file, &page.path));
                 docs.push(Document {
                     file,
-                    html: redirect_html(&target),
+                    html,
                     origin: Origin {
                         source: Some((
                             page.source.file.clone(),
@@ -1093,12 +1098,14 @@ fn nav(catalog: &Catalog, tools: &[&str]) -> Vec<Value> {
     nav
 }
 
-/// A page that sends the browser to `target` (for `aliases`).
-fn redirect_html(target: &str) -> String {
+/// A page that sends the browser to `target`, relative to the page, whose
+/// published address is `canonical` (for `aliases`).
+fn redirect_html(canonical: &str, target: &str) -> String {
+    let c = markdown::escape_attr(canonical);
     let t = markdown::escape_attr(target);
     format!(
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Moved</title>\
-<link rel=\"canonical\" href=\"{t}\"><meta http-equiv=\"refresh\" content=\"0; url={t}\"></head>\
-<body><p>This page has moved to <a href=\"{t}\">{t}</a>.</p></body></html>\n"
+<link rel=\"canonical\" href=\"{c}\"><meta http-equiv=\"refresh\" content=\"0; url={t}\"></head>\
+<body><p>This page has moved to <a href=\"{t}\">{c}</a>.</p></body></html>\n"
     )
 }

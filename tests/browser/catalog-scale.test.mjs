@@ -353,7 +353,7 @@ describe(`a catalog of ${MODEL_COUNT} models in pages of ${PAGE_SIZE}`, () => {
       seen.push(...rows);
       pages++;
       const next = /<a rel="next" href="([^"]+)"/.exec(html);
-      url = next ? next[1] : null;
+      url = next ? new URL(next[1], url).href : null;
     }
     assert.equal(pages, Math.ceil(MODEL_COUNT / PAGE_SIZE));
     assert.deepEqual(seen, models.map((m) => m.id));

@@ -359,7 +359,7 @@ describe('the catalog, search, comparison and chooser in headless Chromium', () 
       { timeout: WAIT_MS },
     );
     assert.match(await page.locator('#chooser-count').innerText(), /^2 models fit/);
-    const compareHref = await page.locator('#chooser-compare').getAttribute('href');
+    const compareHref = await page.locator('#chooser-compare').evaluate((a) => a.href);
     assert.equal(compareHref, `${site}compare/?models=beta-medium,alpha-small`);
     await screenshots(page, 'choose');
 

@@ -558,7 +558,8 @@
         if (msg.error) p.reject(new Error(msg.error));
         else p.resolve(msg.result);
       };
-      worker.postMessage({ type: 'load', url: url });
+      // The worker resolves addresses against its own script, not the page.
+      worker.postMessage({ type: 'load', url: new URL(url, location.href).href });
       ask = function (type, args) {
         return new Promise(function (resolve, reject) {
           var id = next++;
@@ -606,7 +607,7 @@
     var countEl = root.querySelector('[data-catalog-count]');
     var pager = root.querySelector('nav.pager');
     var bar = document.getElementById('compare-bar');
-    var dataUrl = root.dataset.catalogData;
+    var dataUrl = new URL(root.dataset.catalogData, location.href).href;
     var modelsUrl = root.dataset.models;
     var listPath = new URL(modelsUrl, location.href).pathname;
     var siteRoot = new URL('../', dataUrl).href;
