@@ -260,7 +260,8 @@ impl Parameters {
         (value.is_finite() && value > 0.0).then(|| Parameters((value * scale).round() as u64))
     }
 
-    /// "110M", "7B", "1.8T", "22.7M".
+    /// "110M", "7B", "1.8T", "22.7M", "1.55B": three significant digits
+    /// at most, trailing zeros dropped, so a size reads as its card writes it.
     pub fn display(self) -> String {
         let n = self.0 as f64;
         let (value, suffix) = if n >= 1e12 {
@@ -277,8 +278,12 @@ impl Parameters {
         let shown = if value >= 100.0 {
             format!("{value:.0}")
         } else {
-            let s = format!("{value:.1}");
-            s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
+            let s = if value >= 10.0 {
+                format!("{value:.1}")
+            } else {
+                format!("{value:.2}")
+            };
+            s.trim_end_matches('0').trim_end_matches('.').to_string()
         };
         format!("{shown}{suffix}")
     }
@@ -639,7 +644,7 @@ mod tests {
         );
         assert_eq!(Parameters::parse("7B").unwrap().display(), "7B");
         assert_eq!(Parameters(22_700_000).display(), "22.7M");
-        assert_eq!(Parameters(1_550_000_000).display(), "1.6B");
+        assert_eq!(Parameters(1_550_000_000).display(), "1.55B");
         assert_eq!(Parameters(124_000_000).display(), "124M");
         assert_eq!(Parameters::parse("big"), None);
     }
