@@ -274,7 +274,7 @@ fn build_into(
         state.output.job_files.insert(job.key, job_files);
     }
     let mut site_files = output::fixed_files(&catalog.config);
-    site_files.push(output::sitemap_file(catalog, &sitemap_pages(&pages)));
+    site_files.extend(output::sitemap_files(catalog, &sitemap_pages(&pages)));
     site_files.extend(output::feed_file(catalog));
     for (name, bytes) in &site_files {
         staging.write(name, bytes)?;

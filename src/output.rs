@@ -314,12 +314,12 @@ pub fn fixed_files(config: &Config) -> Vec<(String, Vec<u8>)> {
     ]
 }
 
-/// `sitemap.xml` of the pages `html_paths`.
-pub fn sitemap_file(catalog: &Catalog, html_paths: &[&str]) -> (String, Vec<u8>) {
-    (
-        "sitemap.xml".to_string(),
-        sitemap(catalog, html_paths).into_bytes(),
-    )
+/// The sitemap files of the pages `html_paths` (see [`sitemaps`]).
+pub fn sitemap_files(catalog: &Catalog, html_paths: &[&str]) -> Vec<(String, Vec<u8>)> {
+    sitemaps(&catalog.config, html_paths, SITEMAP_URLS)
+        .into_iter()
+        .map(|(name, xml)| (name, xml.into_bytes()))
+        .collect()
 }
 
 /// The Atom feed, when the site has one.
@@ -417,25 +417,53 @@ fn xml_escape(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// `sitemap.xml` listing every page (not the 404 page, not redirects).
-fn sitemap(catalog: &Catalog, html_paths: &[&str]) -> String {
+/// The most URLs one sitemap file may list (the sitemap protocol's limit).
+pub const SITEMAP_URLS: usize = 50_000;
+
+/// The sitemap of every page (not the 404 page, not redirects):
+/// `sitemap.xml` listing them when they are at most [`SITEMAP_URLS`], else
+/// `sitemap.xml` as a sitemap index of `sitemap-1.xml`, `sitemap-2.xml`,
+/// ..., each listing up to that many (`limit`), in path order.
+fn sitemaps(config: &Config, html_paths: &[&str], limit: usize) -> Vec<(String, String)> {
     let mut urls: Vec<&str> = html_paths
         .iter()
         .filter(|p| p.ends_with("index.html"))
         .copied()
         .collect();
     urls.sort();
-    let mut out = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-    );
-    for path in urls {
-        let page = path.strip_suffix("index.html").unwrap_or(path);
-        out.push_str("  <url><loc>");
-        out.push_str(&xml_escape(&catalog.config.url(page)));
-        out.push_str("</loc></url>\n");
+    let urlset = |paths: &[&str]| {
+        let mut out = String::from(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+        );
+        for path in paths {
+            let page = path.strip_suffix("index.html").unwrap_or(path);
+            out.push_str("  <url><loc>");
+            out.push_str(&xml_escape(&config.url(page)));
+            out.push_str("</loc></url>\n");
+        }
+        out.push_str("</urlset>\n");
+        out
+    };
+    if urls.len() <= limit {
+        return vec![("sitemap.xml".to_string(), urlset(&urls))];
     }
-    out.push_str("</urlset>\n");
-    out
+    let parts: Vec<(String, String)> = urls
+        .chunks(limit)
+        .enumerate()
+        .map(|(i, chunk)| (format!("sitemap-{}.xml", i + 1), urlset(chunk)))
+        .collect();
+    let mut index = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for (name, _) in &parts {
+        index.push_str("  <sitemap><loc>");
+        index.push_str(&xml_escape(&config.url(name)));
+        index.push_str("</loc></sitemap>\n");
+    }
+    index.push_str("</sitemapindex>\n");
+    let mut files = vec![("sitemap.xml".to_string(), index)];
+    files.extend(parts);
+    files
 }
 
 /// An Atom feed of the newest models.
@@ -517,4 +545,34 @@ fn feed(catalog: &Catalog) -> String {
 fn highlight_css() -> &'static str {
     static CSS: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     CSS.get_or_init(crate::highlight::stylesheet)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_sitemap_becomes_an_index_of_parts() {
+        let config = Config::for_tests("https://example.org/atlas/");
+        let pages = ["b/index.html", "index.html", "a/index.html", "404.html"];
+        let one = sitemaps(&config, &pages, 3);
+        assert_eq!(one.len(), 1);
+        assert!(one[0].1.contains("<urlset"));
+        assert_eq!(
+            one[0].1.matches("<url>").count(),
+            3,
+            "the 404 page is left out"
+        );
+
+        let parts = sitemaps(&config, &pages, 2);
+        let names: Vec<&str> = parts.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["sitemap.xml", "sitemap-1.xml", "sitemap-2.xml"]);
+        assert!(parts[0].1.contains("<sitemapindex"));
+        let index = &parts[0].1;
+        assert!(index.contains("<sitemap><loc>https://example.org/atlas/sitemap-2.xml</loc>"));
+        let (first, second) = (&parts[1].1, &parts[2].1);
+        assert!(first.contains("<loc>https://example.org/atlas/a/</loc>"));
+        assert!(first.contains("<loc>https://example.org/atlas/b/</loc>"));
+        assert!(second.contains("<loc>https://example.org/atlas/</loc>"));
+    }
 }

@@ -298,7 +298,7 @@ impl Session {
             }
         }
         if pages_added_or_gone {
-            site_writes.push(output::sitemap_file(
+            site_writes.extend(output::sitemap_files(
                 catalog,
                 &crate::build::sitemap_pages(pages_after(state, &removed, &rendered_links)),
             ));
