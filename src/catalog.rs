@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 
+use rayon::slice::ParallelSliceMut;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::Arc;
 
@@ -147,12 +148,10 @@ pub fn resolve(config: &Config, mut source: SiteSource) -> Result<Catalog, Error
         .into_iter()
         .filter(|m| !draft_ids.contains(&m.id))
         .collect();
-    models.sort_by(|a, b| a.sort_key.cmp(&b.sort_key).then_with(|| a.id.cmp(&b.id)));
-    let by_id: HashMap<String, usize> = models
-        .iter()
-        .enumerate()
-        .map(|(i, m)| (m.id.clone(), i))
-        .collect();
+    models.par_sort_by(|a, b| a.sort_key.cmp(&b.sort_key).then_with(|| a.id.cmp(&b.id)));
+    let mut by_id: HashMap<String, usize> =
+        HashMap::with_capacity_and_hasher(models.len(), Default::default());
+    by_id.extend(models.iter().enumerate().map(|(i, m)| (m.id.clone(), i)));
 
     for m in &models {
         check_model_references(m, &by_id, &source, &mut errors, &mut warnings);
@@ -613,9 +612,9 @@ fn build_taxonomies(
     for (i, m) in models.iter().enumerate() {
         by_category.entry(&m.data.category).or_default().push(i);
         by_creator.entry(&m.data.creator).or_default().push(i);
-        let mut seen = HashSet::default();
-        for t in &m.data.tasks {
-            if seen.insert(t) {
+        for (k, t) in m.data.tasks.iter().enumerate() {
+            // A model lists a few tasks; a repeated one counts once.
+            if !m.data.tasks[..k].contains(t) {
                 by_task.entry(t).or_default().push(i);
             }
         }

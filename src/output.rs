@@ -471,10 +471,7 @@ fn feed(catalog: &Catalog) -> String {
     use atom_syndication::{Category, Content, Entry, Feed, FixedDateTime, Link, Person, Text};
     let config = &catalog.config;
     let date = |s: &str| FixedDateTime::parse_from_rfc3339(s).ok();
-    let newest: Vec<usize> = newest_first(&catalog.models)
-        .into_iter()
-        .take(config.feed.limit)
-        .collect();
+    let newest = newest_first(&catalog.models, config.feed.limit);
     let epoch = date("1970-01-01T00:00:00+00:00").unwrap_or_default();
     let entries: Vec<Entry> = newest
         .iter()

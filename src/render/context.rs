@@ -418,13 +418,21 @@ impl FilterView {
     }
 }
 
-/// `Model` order for the home page: newest first, undated last.
-pub fn newest_first(models: &[Model]) -> Vec<usize> {
-    let mut idx: Vec<usize> = (0..models.len()).collect();
-    idx.sort_by(|&a, &b| {
+/// The indices of the `limit` newest models, newest first, undated last
+/// (for the home page and the feed).
+pub fn newest_first(models: &[Model], limit: usize) -> Vec<usize> {
+    let order = |&a: &usize, &b: &usize| {
         let (ra, rb) = (&models[a].data.released, &models[b].data.released);
         rb.cmp(ra).then_with(|| a.cmp(&b))
-    });
+    };
+    let mut idx: Vec<usize> = (0..models.len()).collect();
+    // Only the first `limit` are sorted: a feed of a large catalog needs
+    // its newest few, not an order of every model.
+    if limit < idx.len() {
+        idx.select_nth_unstable_by(limit, order);
+        idx.truncate(limit);
+    }
+    idx.sort_by(order);
     idx
 }
 
@@ -537,18 +545,19 @@ pub fn finder_facets(catalog: &Catalog) -> Value {
         for x in &d.domain {
             *domains.entry(x.as_str()).or_default() += 1;
         }
-        let kind = d.license.as_deref().map_or("unknown", license_kind);
-        kinds.entry(kind).or_default().1 += 1;
         unlicensed += usize::from(d.license.is_none());
         sized += usize::from(d.parameters.is_some());
     }
+    // Each model has at most one licence, and the licence terms list them:
+    // a kind counts the models of its terms.
+    if unlicensed > 0 {
+        kinds.entry("unknown").or_default().1 += unlicensed;
+    }
     if let Some(licenses) = catalog.taxonomy("licenses") {
         for term in &licenses.terms {
-            kinds
-                .entry(license_kind(&term.id))
-                .or_default()
-                .0
-                .push(term.id.clone());
+            let kind = kinds.entry(license_kind(&term.id)).or_default();
+            kind.0.push(term.id.clone());
+            kind.1 += term.models.len();
         }
     }
     let counted = |map: BTreeMap<&str, usize>| -> Vec<Value> {

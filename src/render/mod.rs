@@ -455,7 +455,7 @@ impl<'a> Renderer<'a> {
                     .map(|t| t.terms.iter().map(|term| term_value(c, t, term)).collect())
                     .unwrap_or_default();
                 parts.push(("categories", Value::Array(categories)));
-                let newest: Vec<usize> = newest_first(&c.models).into_iter().take(10).collect();
+                let newest = newest_first(&c.models, 10);
                 for &i in &newest {
                     fp.u64(self.models[i].value_hash);
                 }

@@ -247,10 +247,14 @@ impl SourceFiles {
     /// The site's sources, or every error of every file.
     pub fn assemble(&self) -> Result<SiteSource, Errors> {
         let mut errors = Errors::default();
-        let mut models: Vec<Arc<ModelSource>> = Vec::new();
-        let mut seen: HashMap<&str, &Path> = HashMap::default();
+        // Sized once: growing them on a large site is most of the time a
+        // rebuild spends here.
+        let inputs = self.files.len();
+        let mut models: Vec<Arc<ModelSource>> = Vec::with_capacity(inputs);
+        let mut seen: HashMap<&str, &Path> =
+            HashMap::with_capacity_and_hasher(inputs, Default::default());
         let mut pages = Vec::new();
-        let mut model_prose = IdMap::default();
+        let mut model_prose = IdMap::with_capacity_and_hasher(inputs / 2, Default::default());
         let mut other_data = serde_json::Map::new();
         let mut other_errors = Vec::new();
         let mut page_errors = Vec::new();
