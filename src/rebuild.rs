@@ -38,6 +38,10 @@ pub struct Session {
     /// for the search index.
     catalog: Option<Catalog>,
     models: Vec<std::sync::Arc<render::memo::ModelEntry>>,
+    /// Whether `catalog` is what the sources as last read resolve to: true
+    /// after a good build or rebuild, false once one fails (a file other
+    /// than the next one saved may then be in error).
+    catalog_current: bool,
 }
 
 /// What a rebuild did.
@@ -74,6 +78,7 @@ impl Session {
             output: None,
             catalog: None,
             models: Vec::new(),
+            catalog_current: false,
         })
     }
 
@@ -100,6 +105,18 @@ impl Session {
             timings,
         )?;
         self.output = Some(state);
+        // Kept for the next save, with the model entries the search index
+        // was made from, when the memo has them all.
+        let entries: Option<Vec<_>> = catalog
+            .models
+            .iter()
+            .map(|m| self.memo.models.get(&m.id).cloned())
+            .collect();
+        if let Some(entries) = entries {
+            self.models = entries;
+            self.catalog = Some(catalog);
+            self.catalog_current = true;
+        }
         Ok(report)
     }
 
@@ -119,6 +136,7 @@ impl Session {
     /// once saves pause.
     pub fn rebuild_pages(&mut self, changed: &[PathBuf]) -> Result<Rebuilt, Errors> {
         let started = Instant::now();
+        let catalog_current = std::mem::replace(&mut self.catalog_current, false);
         let mut timings = Timings::new();
         let mut config_changed = false;
         let mut templates_changed = false;
@@ -165,7 +183,13 @@ impl Session {
             });
         }
         timings.lap("read changed files");
-        let mut catalog = self.resolve(false)?;
+        let patched = catalog_current
+            .then(|| self.patched(&source_paths))
+            .flatten();
+        let mut catalog = match patched {
+            Some(patched) => patched?,
+            None => self.resolve(false)?,
+        };
         timings.lap("resolve");
         let result = self.apply(&catalog, static_changed, &mut timings);
         let warnings = std::mem::take(&mut catalog.warnings);
@@ -175,6 +199,7 @@ impl Session {
         if let Some(old) = self.catalog.replace(catalog) {
             std::thread::spawn(move || drop(old));
         }
+        self.catalog_current = true;
         rebuilt.elapsed = started.elapsed();
         rebuilt.warnings = warnings;
         rebuilt.timings = timings.laps;
@@ -186,6 +211,22 @@ impl Session {
             .or_else(|_| path.strip_prefix(&self.options.root))
             .unwrap_or(path)
             .to_path_buf()
+    }
+
+    /// The last catalog with the models of `changed` read again, when
+    /// only the facts of models already in it changed (see
+    /// [`catalog::patch`]); `None` when the sources must be resolved.
+    fn patched(&self, changed: &[PathBuf]) -> Option<Result<Catalog, Errors>> {
+        let previous = self.catalog.as_ref()?;
+        self.templates.as_ref()?;
+        if changed.is_empty() {
+            return None;
+        }
+        let models = changed
+            .iter()
+            .map(|rel| self.sources.model_at(rel))
+            .collect::<Option<Vec<_>>>()?;
+        catalog::patch(previous, &models)
     }
 
     /// The catalog of the current sources, loading the templates if they

@@ -607,3 +607,56 @@ fn saving_one_model_renders_only_the_pages_that_show_it() {
         "other pages are still there"
     );
 }
+
+#[test]
+fn a_save_after_a_failed_one_still_reports_the_file_in_error() {
+    let site = Site::new();
+    let mut session = Session::new(&options(site.root(), None)).expect("session");
+    session.build_all().expect("first build");
+    // One model names a creator nobody defined: the rebuild fails.
+    site.write(
+        "data/models/llama.yaml",
+        "name: LLaMA\ncreator: nobody\ncategory: generative\n",
+    );
+    assert!(
+        session
+            .rebuild(&[site.path("data/models/llama.yaml")])
+            .is_err()
+    );
+    // Another model's summary changes, which alone could reuse the last
+    // catalog; the first file is still wrong and must be reported.
+    site.write(
+        "data/models/llama-2.yaml",
+        "name: Llama 2\nsummary: Edited.\ncreator: meta\ncategory: generative\ntasks: [text-generation]\nlicense: llama2\naccess: gated\nparameters: 70B\nreleased: \"2023-07\"\n",
+    );
+    let errors = session
+        .rebuild(&[site.path("data/models/llama-2.yaml")])
+        .expect_err("llama.yaml is still in error");
+    assert!(
+        errors
+            .0
+            .iter()
+            .any(|e| e.message.contains("unknown creator `nobody`")),
+        "{errors:?}"
+    );
+    // Once it is fixed, a summary edit is rebuilt from the last catalog and
+    // shows on the page.
+    site.write(
+        "data/models/llama.yaml",
+        "name: LLaMA\nsummary: Fixed.\ncreator: meta\ncategory: generative\n",
+    );
+    session
+        .rebuild(&[site.path("data/models/llama.yaml")])
+        .expect("fixed");
+    site.write(
+        "data/models/llama.yaml",
+        "name: LLaMA\nsummary: Edited again.\ncreator: meta\ncategory: generative\n",
+    );
+    session
+        .rebuild(&[site.path("data/models/llama.yaml")])
+        .expect("summary edit");
+    assert!(
+        site.read("public/models/llama/index.html")
+            .contains("Edited again.")
+    );
+}

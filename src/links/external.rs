@@ -77,6 +77,9 @@ pub fn gather(
 ) -> IndexMap<String, Vec<Referrer>> {
     let mut out: IndexMap<String, Vec<Referrer>> = IndexMap::new();
     for page in pages {
+        // Read once a page, and only for a page with external links: a
+        // model's data file is read again from disk.
+        let mut source: Option<Option<(PathBuf, Arc<str>)>> = None;
         let mut seen_here: HashSet<&str> = HashSet::new();
         for href in &page.links {
             let Target::External(url) = classify(href, &page.file, base_url, base_path) else {
@@ -95,24 +98,29 @@ pub fn gather(
             } else {
                 url.split('#').next().unwrap_or(&url).to_string()
             };
-            let referrer = referrer(page, href, base_path, data_files);
+            let source = source.get_or_insert_with(|| {
+                let (file, text) = page.origin.source.as_ref()?;
+                Some((file.clone(), text.text()?))
+            });
+            let referrer = referrer(page, source.as_ref(), href, base_path, data_files);
             out.entry(key).or_default().push(referrer);
         }
     }
     out
 }
 
+/// Where `href` on `page` was written: its `source` file and text, a data
+/// file, else the page's template.
 fn referrer(
     page: &PageLinks,
+    source: Option<&(PathBuf, Arc<str>)>,
     href: &str,
     base_path: &str,
     data_files: &[(PathBuf, Arc<str>)],
 ) -> Referrer {
     let shown_page = format!("{base_path}{}", page.file.trim_end_matches("index.html"));
-    let written_in = page
-        .origin
-        .source
-        .iter()
+    let written_in = source
+        .into_iter()
         .chain(data_files)
         .find_map(|(file, text)| text.find(href).map(|off| (file, text, off)));
     if let Some((file, text, off)) = written_in {

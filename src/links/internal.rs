@@ -19,10 +19,18 @@ use crate::render::{FragmentCheck, Origin, file_for};
 pub struct PageLinks {
     /// File path in the output folder (`models/bert/index.html`).
     pub file: String,
-    pub ids: HashSet<Arc<str>>,
+    /// Sorted, each once (see [`PageLinks::has_id`]).
+    pub ids: Box<[Arc<str>]>,
     /// Every `href`/`src` value, as written, each once, in the order met.
-    pub links: Vec<Arc<str>>,
+    pub links: Box<[Arc<str>]>,
     pub origin: Origin,
+}
+
+impl PageLinks {
+    /// Whether the document has an element with this id.
+    pub fn has_id(&self, id: &str) -> bool {
+        self.ids.binary_search_by(|x| (**x).cmp(id)).is_ok()
+    }
 }
 
 /// One copy of each link and id text of a build, shared by every page that
@@ -89,12 +97,18 @@ pub fn extract_shared(file: &str, html: &str, origin: Origin, interner: &Interne
             links.push(attribute_value(src));
         }
     });
-    let mut seen = HashSet::default();
-    links.retain(|l: &String| seen.insert(l.clone()));
+    // Held for every page until the links are checked, so kept compact:
+    // shared texts, no spare capacity, no hash tables.
+    let mut ids = interner.intern_all(ids);
+    ids.sort_unstable();
+    ids.dedup();
+    let mut links = interner.intern_all(links);
+    let mut seen: HashSet<*const u8> = HashSet::default();
+    links.retain(|l| seen.insert(l.as_ptr()));
     PageLinks {
         file: file.to_string(),
-        ids: interner.intern_all(ids).into_iter().collect(),
-        links: interner.intern_all(links),
+        ids: ids.into_boxed_slice(),
+        links: links.into_boxed_slice(),
         origin,
     }
 }
@@ -635,8 +649,7 @@ pub fn check_pages<'a>(
     for check in fragment_checks {
         let link = &check.link;
         let target = published.get(&file_for(&link.target_path)).flatten();
-        let ok = target.is_some_and(|t| t.ids.contains(link.fragment.as_str()))
-            || link.fragment == "top";
+        let ok = target.is_some_and(|t| t.has_id(&link.fragment)) || link.fragment == "top";
         if !ok {
             let known: Vec<&str> = target
                 .map(|t| {
@@ -691,9 +704,7 @@ fn link_problem(
             )),
             Some(target) => match (fragment, target) {
                 (Some(f), Some(target))
-                    if !f.is_empty()
-                        && f != "top"
-                        && !target.ids.contains(percent_decode(&f).as_str()) =>
+                    if !f.is_empty() && f != "top" && !target.has_id(&percent_decode(&f)) =>
                 {
                     Some(format!("there is no `id=\"{f}\"` on {}", target.file))
                 }
@@ -712,17 +723,17 @@ fn link_problem(
 fn broken_link_error(page: &PageLinks, href: &str, problem: &str, base_path: &str) -> SiteError {
     let shown_page = format!("{}{}", base_path, page.file.trim_end_matches("index.html"));
     let message = format!("broken link `{href}` on {shown_page}: {problem}");
-    let in_source = page
-        .origin
-        .source
-        .as_ref()
-        .and_then(|(file, text)| text.find(href).map(|off| (file, text, off)));
+    let in_source = page.origin.source.as_ref().and_then(|(file, text)| {
+        let text = text.text()?;
+        let off = text.find(href)?;
+        Some((file, text, off))
+    });
     match in_source {
         Some((file, text, off)) => {
-            let (line, column) = line_col(text, off);
+            let (line, column) = line_col(&text, off);
             SiteError::new(message)
                 .at(file, line, column)
-                .with_source(Arc::clone(text))
+                .with_source(text)
                 .hint("fix the link, or link with `@/path/page.md` so the build resolves it")
         }
         None => {
@@ -794,7 +805,7 @@ mod tests {
             "<h2 id=\"a\">A</h2><a href=\"x/\" name=\"b\">x</a><img src=\"i.png\">",
             origin,
         );
-        assert!(p.ids.contains("a") && p.ids.contains("b"));
+        assert!(p.has_id("a") && p.has_id("b") && !p.has_id("c"));
         let links: Vec<&str> = p.links.iter().map(|l| &**l).collect();
         assert_eq!(links, ["x/", "i.png"]);
     }

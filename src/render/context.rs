@@ -50,7 +50,7 @@ pub fn model_value(catalog: &Catalog, index: usize) -> Value {
     v.insert("name".into(), json!(d.name));
     v.insert("summary".into(), json!(d.summary));
     v.insert("url".into(), json!(config.url(&m.path)));
-    v.insert("source".into(), json!(m.file.path.to_string_lossy()));
+    v.insert("source".into(), json!(m.file.to_string_lossy()));
 
     let creator = catalog.creators.get(&d.creator);
     let mut creator_value = term_ref(

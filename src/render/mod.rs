@@ -48,9 +48,27 @@ pub const ROW_TEMPLATE: &str = "partials/model_row.html";
 #[derive(Debug, Clone)]
 pub struct Origin {
     /// The data or Markdown file, relative to the site root, with its text.
-    pub source: Option<(PathBuf, Arc<str>)>,
+    pub source: Option<(PathBuf, SourceText)>,
     /// The template file that laid the page out.
     pub template: PathBuf,
+}
+
+/// The text of a page's source file, held or, for a model's data file
+/// (whose text the build does not keep), where to read it again.
+#[derive(Debug, Clone)]
+pub enum SourceText {
+    Held(Arc<str>),
+    OnDisk(PathBuf),
+}
+
+impl SourceText {
+    /// The text, if it can still be read.
+    pub fn text(&self) -> Option<Arc<str>> {
+        match self {
+            SourceText::Held(text) => Some(text.clone()),
+            SourceText::OnDisk(path) => std::fs::read_to_string(path).ok().map(Arc::from),
+        }
+    }
 }
 
 /// One finished document.
@@ -588,7 +606,7 @@ impl<'a> Renderer<'a> {
         if let Some(rows) = &rows {
             ctx.insert("model_rows", &self.rows_html(rows));
         }
-        let source: Option<(PathBuf, Arc<str>)> = match job {
+        let source: Option<(PathBuf, SourceText)> = match job {
             Job::Model(i) => {
                 let m = &c.models[*i];
                 let value = model_value(c, *i);
@@ -598,9 +616,13 @@ impl<'a> Renderer<'a> {
                 };
                 ctx.insert("model", &value);
                 ctx.insert("json_ld", &model_json_ld(c, *i));
-                Some((m.file.path.clone(), m.file.text.clone()))
+                let on_disk = c.config.root.join(&m.file);
+                Some((m.file.clone(), SourceText::OnDisk(on_disk)))
             }
-            _ => page.map(|p| (p.source.file.clone(), p.source.text().unwrap_or_default())),
+            _ => page.map(|p| {
+                let text = p.source.text().unwrap_or_default();
+                (p.source.file.clone(), SourceText::Held(text))
+            }),
         };
         let mut html = self.render_template(&template, &ctx)?;
         if !matches!(job, Job::NotFound) {
@@ -761,7 +783,7 @@ impl<'a> Renderer<'a> {
                     origin: Origin {
                         source: Some((
                             page.source.file.clone(),
-                            page.source.text().unwrap_or_default(),
+                            SourceText::Held(page.source.text().unwrap_or_default()),
                         )),
                         template: PathBuf::from("(alias redirect)"),
                     },
@@ -945,7 +967,7 @@ fn model_entries(
             let mut key = Fingerprint::new();
             key.u64(data_files)
                 .str(&m.id)
-                .str(&m.file.path.to_string_lossy());
+                .str(&m.file.to_string_lossy());
             let named = |key: &mut Fingerprint, j: usize| {
                 key.str(&c.models[j].id).str(&c.models[j].data.name);
             };

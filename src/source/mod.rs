@@ -35,13 +35,33 @@ pub const SCHEMA_FILES: [&str; 4] = ["creators", "categories", "sources", "libra
 #[derive(Debug, Clone)]
 pub struct ModelSource {
     pub id: String,
-    pub file: YamlFile,
+    /// The data file, relative to the site root. Its text is not kept once
+    /// parsed (a large catalog would hold every file twice); the few errors
+    /// that point into it read it again with [`ModelSource::yaml`].
+    pub file: PathBuf,
+    /// The hash of the file's text as parsed.
+    pub text_hash: u64,
     /// Shared, so that copying the site's sources for a rebuild is cheap.
     pub data: Arc<ModelData>,
     /// The name in lower case, by which the catalog is sorted.
     pub sort_key: String,
     /// URL path of the model's page, `models/<id>/`.
     pub path: String,
+}
+
+impl ModelSource {
+    /// The model's data file as parsed, read again from the site at
+    /// `root`; an error if it changed since, as the rest of the build saw
+    /// the earlier text.
+    pub fn yaml(&self, root: &Path) -> Result<YamlFile, SiteError> {
+        let file = YamlFile::read(root, &self.file)?;
+        if crate::render::memo::hash_bytes(file.text.as_bytes()) != self.text_hash {
+            return Err(SiteError::new("the file changed while the site was built")
+                .in_file(&self.file)
+                .hint("build again"));
+        }
+        Ok(file)
+    }
 }
 
 /// A map file (`data/creators.yaml`, ...), parsed. `file` is `None` when
@@ -244,6 +264,15 @@ impl SourceFiles {
         self.read(reread);
     }
 
+    /// The model read from the data file `rel`, when it is one and it
+    /// parsed.
+    pub fn model_at(&self, rel: &Path) -> Option<Arc<ModelSource>> {
+        match self.files.get(rel)? {
+            Input::Model(Ok(m)) => Some(m.clone()),
+            _ => None,
+        }
+    }
+
     /// The site's sources, or every error of every file.
     pub fn assemble(&self) -> Result<SiteSource, Errors> {
         let mut errors = Errors::default();
@@ -268,14 +297,14 @@ impl SourceFiles {
                                 m.id,
                                 first.display()
                             ))
-                            .in_file(&m.file.path)
+                            .in_file(&m.file)
                             .hint(
                                 "keep one of the two files (`.yaml` and `.yml` name the same model)",
                             ),
                         );
                         continue;
                     }
-                    seen.insert(&m.id, &m.file.path);
+                    seen.insert(&m.id, &m.file);
                     models.push(m.clone());
                 }
                 Input::Model(Err(e)) => errors.push(e.clone()),
@@ -462,7 +491,8 @@ fn read_model(root: &Path, rel: &Path) -> Result<ModelSource, SiteError> {
     Ok(ModelSource {
         path: format!("models/{id}/"),
         id,
-        file,
+        text_hash: crate::render::memo::hash_bytes(file.text.as_bytes()),
+        file: file.path,
         sort_key: data.name.to_lowercase(),
         data: Arc::new(data),
     })
