@@ -36,7 +36,7 @@ fn models_listed(html: &str) -> Vec<String> {
         .split_once("<tbody>")
         .and_then(|(_, rest)| rest.split_once("</tbody>"))
         .map_or("", |(body, _)| body);
-    body.split("<th scope=\"row\" class=\"model-name\"><a href=\"")
+    body.split("<th scope=\"row\"><a href=\"")
         .skip(1)
         .filter_map(|s| s.split_once('"').map(|(href, _)| site_path(href)))
         .collect()

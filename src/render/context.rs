@@ -439,6 +439,10 @@ pub fn newest_first(models: &[Model], limit: usize) -> Vec<usize> {
 /// The model as schema.org JSON-LD, ready to sit inside
 /// `<script type="application/ld+json">`: `<`, `>` and `&` are written as
 /// `\u` escapes, so no text from the data can end the script element.
+///
+/// It holds what the page's other metadata does not: the summary is the
+/// page's `<meta name="description">` and the tags are on the page, so
+/// neither is repeated here (every model page would carry them twice).
 pub fn model_json_ld(catalog: &Catalog, index: usize) -> String {
     let m = &catalog.models[index];
     let d = &m.data;
@@ -449,9 +453,6 @@ pub fn model_json_ld(catalog: &Catalog, index: usize) -> String {
     v.insert("name".into(), json!(d.name));
     v.insert("identifier".into(), json!(m.id));
     v.insert("url".into(), json!(config.url(&m.path)));
-    if !d.summary.is_empty() {
-        v.insert("description".into(), json!(d.summary));
-    }
     if let Some(category) = catalog.categories.get(&d.category) {
         v.insert("applicationCategory".into(), json!(category.name));
     }
@@ -466,9 +467,6 @@ pub fn model_json_ld(catalog: &Catalog, index: usize) -> String {
         "name".into(),
         json!(creator.map_or(d.creator.as_str(), |c| c.name.as_str())),
     );
-    if let Some(url) = creator.and_then(|c| c.url.as_ref()) {
-        who.insert("url".into(), json!(url));
-    }
     v.insert("creator".into(), Value::Object(who));
     if let Some(released) = &d.released {
         v.insert("datePublished".into(), json!(released.0));
@@ -481,16 +479,6 @@ pub fn model_json_ld(catalog: &Catalog, index: usize) -> String {
         .or(d.license.as_deref().map(license_name))
     {
         v.insert("license".into(), json!(name));
-    }
-    let keywords: Vec<String> = d
-        .tasks
-        .iter()
-        .map(|t| task_name(t))
-        .chain(d.domain.iter().cloned())
-        .chain(d.tags.iter().cloned())
-        .collect();
-    if !keywords.is_empty() {
-        v.insert("keywords".into(), json!(keywords));
     }
     let based_on: Vec<String> = d
         .base_model
