@@ -36,6 +36,7 @@ fn main() -> ExitCode {
             watch: *watch,
             open: *open,
             quiet: cli.common.quiet,
+            verbose: cli.common.verbose,
         }),
         Command::Init { dir, force } => {
             let dir = dir.clone().unwrap_or_else(|| cli.common.root.clone());

@@ -420,20 +420,33 @@ impl FilterView {
 
 /// The indices of the `limit` newest models, newest first, undated last
 /// (for the home page and the feed).
+///
+/// One pass that keeps the best `limit` seen so far: a large catalog is
+/// mostly older than the ones kept, so a model costs one comparison with
+/// the last kept, not a place in an order of every model.
 pub fn newest_first(models: &[Model], limit: usize) -> Vec<usize> {
-    let order = |&a: &usize, &b: &usize| {
+    first_in_order(models.len(), limit, |&a, &b| {
         let (ra, rb) = (&models[a].data.released, &models[b].data.released);
         rb.cmp(ra).then_with(|| a.cmp(&b))
-    };
-    let mut idx: Vec<usize> = (0..models.len()).collect();
-    // Only the first `limit` are sorted: a feed of a large catalog needs
-    // its newest few, not an order of every model.
-    if limit < idx.len() {
-        idx.select_nth_unstable_by(limit, order);
-        idx.truncate(limit);
+    })
+}
+
+/// The first `limit` of `0..n` in `order` (a total order), in that order.
+fn first_in_order(
+    n: usize,
+    limit: usize,
+    order: impl Fn(&usize, &usize) -> std::cmp::Ordering,
+) -> Vec<usize> {
+    let mut kept: Vec<usize> = Vec::with_capacity(limit + 1);
+    for i in 0..n {
+        if kept.len() == limit && kept.last().is_none_or(|last| order(&i, last).is_ge()) {
+            continue;
+        }
+        let at = kept.partition_point(|k| order(k, &i).is_lt());
+        kept.insert(at, i);
+        kept.truncate(limit);
     }
-    idx.sort_by(order);
-    idx
+    kept
 }
 
 /// The model as schema.org JSON-LD, ready to sit inside
@@ -611,6 +624,23 @@ mod tests {
         let only = pager_value(&config, "tasks/x/", 1, 1, 0..3, 3);
         assert!(only.get("prev").is_none() && only.get("next").is_none());
         assert_eq!(only["links"].as_array().map(Vec::len), Some(1));
+    }
+
+    #[test]
+    fn the_first_in_order_are_those_of_a_full_sort() {
+        // Ties and a limit of zero, one, some, all and more than all.
+        let keys: Vec<u32> = (0..500u32).map(|i| (i * 7919) % 97).collect();
+        let order = |a: &usize, b: &usize| keys[*b].cmp(&keys[*a]).then(a.cmp(b));
+        let mut all: Vec<usize> = (0..keys.len()).collect();
+        all.sort_by(order);
+        for limit in [0, 1, 10, 499, 500, 600] {
+            let want: Vec<usize> = all.iter().copied().take(limit).collect();
+            assert_eq!(
+                first_in_order(keys.len(), limit, order),
+                want,
+                "limit {limit}"
+            );
+        }
     }
 
     #[test]

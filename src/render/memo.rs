@@ -9,8 +9,8 @@
 //! starts from an empty memo and fills only what it needs.
 
 use rustc_hash::FxHashMap as HashMap;
+use std::ffi::OsString;
 use std::hash::Hasher;
-use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
 use serde_json::Value;
@@ -26,8 +26,10 @@ use crate::source::data::ModelData;
 pub struct Memo {
     /// By model id.
     pub(crate) models: HashMap<String, Arc<ModelEntry>>,
-    /// By Markdown file (relative to the site root).
-    pub(crate) markdown: HashMap<PathBuf, Arc<MarkdownEntry>>,
+    /// By Markdown file (relative to the site root), as an `OsString`:
+    /// it hashes and compares as bytes, where a `PathBuf` walks its
+    /// components, which every rebuild would do for every model.
+    pub(crate) markdown: HashMap<OsString, Arc<MarkdownEntry>>,
     /// Fingerprint of the last output of each job, by the job's file.
     pub(crate) jobs: HashMap<String, u64>,
     /// Keep model values and Markdown results for the next build (serve);

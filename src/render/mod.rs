@@ -17,6 +17,7 @@ pub mod relative;
 pub mod templates;
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::borrow::Cow;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -89,7 +90,11 @@ pub struct FragmentCheck {
 
 /// The output file of a URL path: `a/b/` -> `a/b/index.html`.
 pub fn file_for(path: &str) -> String {
-    format!("{path}index.html")
+    // Called for every page of every rebuild: no formatting machinery.
+    let mut file = String::with_capacity(path.len() + "index.html".len());
+    file.push_str(path);
+    file.push_str("index.html");
+    file
 }
 
 /// What one page (with its alias redirects) gave.
@@ -133,24 +138,24 @@ pub fn render_site<T: Send>(
     let fresh_models = renderer.fresh_models;
     if memo.keep {
         for (file, entry) in fresh_markdown {
-            memo.markdown.insert(file, entry);
+            memo.markdown.insert(file.into_os_string(), entry);
         }
         let sources =
             catalog.pages.len() + catalog.models.iter().filter(|m| m.prose.is_some()).count();
         if memo.markdown.len() > sources {
             // Some files are gone: forget them.
-            let files: HashSet<&PathBuf> = catalog
+            let files: HashSet<&std::ffi::OsStr> = catalog
                 .pages
                 .iter()
-                .map(|p| &p.source.file)
+                .map(|p| p.source.file.as_os_str())
                 .chain(
                     catalog
                         .models
                         .iter()
-                        .filter_map(|m| m.prose.as_ref().map(|p| &p.file)),
+                        .filter_map(|m| m.prose.as_ref().map(|p| p.file.as_os_str())),
                 )
                 .collect();
-            memo.markdown.retain(|f, _| files.contains(f));
+            memo.markdown.retain(|f, _| files.contains(f.as_os_str()));
         }
     }
     if memo.keep {
@@ -278,6 +283,9 @@ struct Renderer<'a> {
     finder: Finder,
     /// `site/<rel>.md` (relative to `site/`) -> page index.
     pages_by_file: HashMap<String, usize>,
+    /// By taxonomy and term: the fingerprint of the taxonomy's and the
+    /// term's values, which every page of the term's list gets.
+    term_fps: Vec<Vec<u64>>,
 }
 
 impl<'a> Renderer<'a> {
@@ -321,12 +329,18 @@ impl<'a> Renderer<'a> {
             .finish();
 
         let (models, fresh_models) = model_entries(catalog, templates, memo, markdown_env)?;
-        let mut shortcode_fp = Fingerprint::new();
-        shortcode_fp.u64(base_fp);
-        for (m, e) in catalog.models.iter().zip(&models) {
-            shortcode_fp.str(&m.id).u64(e.value_hash).u64(e.row_hash);
-        }
-        let shortcode_fp = shortcode_fp.finish();
+        // Each entry's key holds its model's id; the hashes are folded into
+        // one number first, which is much cheaper than feeding a hasher
+        // three words a model.
+        let every_model = models.iter().fold(0u64, |acc, e| {
+            let mixed = e.key ^ e.value_hash.rotate_left(21) ^ e.row_hash.rotate_left(42);
+            acc.wrapping_mul(0x9E37_79B9_7F4A_7C15).wrapping_add(mixed)
+        });
+        let shortcode_fp = Fingerprint::new()
+            .u64(base_fp)
+            .u64(every_model)
+            .u64(models.len() as u64)
+            .finish();
 
         let pages_by_file: HashMap<String, usize> = catalog
             .pages
@@ -374,6 +388,22 @@ impl<'a> Renderer<'a> {
             tools,
             finder: Finder::new(catalog),
             pages_by_file,
+            term_fps: catalog
+                .taxonomies
+                .iter()
+                .map(|t| {
+                    let tax = taxonomy_value(catalog, t);
+                    t.terms
+                        .iter()
+                        .map(|term| {
+                            Fingerprint::new()
+                                .json(&tax)
+                                .json(&term_value(catalog, t, term))
+                                .finish()
+                        })
+                        .collect()
+                })
+                .collect(),
         })
     }
 
@@ -409,28 +439,28 @@ impl<'a> Renderer<'a> {
         let c = self.catalog;
         // A list's later pages show the title of its page, not its prose.
         let first_page = !matches!(job, Job::Catalog(n) | Job::Term(_, _, n) if *n > 1);
-        let (path, page): (String, Option<&Page>) = match job {
-            Job::Home => (String::new(), c.page_at("")),
-            Job::Page(p) => (p.path.clone(), Some(*p)),
-            Job::Section(path) => (path.to_string(), None),
-            Job::Catalog(n) => (paged_path("models/", *n), c.page_at("models/")),
-            Job::Model(i) => (c.models[*i].path.clone(), None),
+        let (path, page): (Cow<'_, str>, Option<&Page>) = match job {
+            Job::Home => (Cow::Borrowed(""), c.page_at("")),
+            Job::Page(p) => (Cow::Borrowed(p.path.as_str()), Some(*p)),
+            Job::Section(path) => (Cow::Borrowed(*path), None),
+            Job::Catalog(n) => (paged_path("models/", *n).into(), c.page_at("models/")),
+            Job::Model(i) => (Cow::Borrowed(c.models[*i].path.as_str()), None),
             Job::TaxonomyList(t) => {
                 let path = format!("{}/", c.taxonomies[*t].id);
                 let page = c.page_at(&path);
-                (path, page)
+                (path.into(), page)
             }
             Job::Term(t, i, n) => {
                 let tax = &c.taxonomies[*t];
                 let path = Catalog::term_path(tax.id, &tax.terms[*i].slug);
                 let page = c.page_at(&path);
-                (paged_path(&path, *n), page)
+                (paged_path(&path, *n).into(), page)
             }
-            Job::Tool(path) => (path.to_string(), c.page_at(path)),
-            Job::NotFound => ("404.html".to_string(), None),
+            Job::Tool(path) => (Cow::Borrowed(*path), c.page_at(path)),
+            Job::NotFound => (Cow::Borrowed("404.html"), None),
         };
         let key = match job {
-            Job::NotFound => path.clone(),
+            Job::NotFound => path.to_string(),
             _ => file_for(&path),
         };
         let mut fp = Fingerprint::new();
@@ -466,7 +496,7 @@ impl<'a> Renderer<'a> {
         let mut rows: Option<Vec<usize>> = None;
         // `taxonomies` and `facets`, the same on every page that has them.
         let mut finder = false;
-        let template: String = match job {
+        let template: Cow<'_, str> = match job {
             Job::Home => {
                 let categories: Vec<Value> = c
                     .taxonomy("categories")
@@ -487,14 +517,11 @@ impl<'a> Renderer<'a> {
                     ),
                 ));
                 parts.push(("model_count", json!(c.models.len())));
-                "index.html".to_string()
+                Cow::Borrowed("index.html")
             }
-            Job::Page(p) => p
-                .source
-                .front
-                .template
-                .clone()
-                .unwrap_or_else(|| "page.html".to_string()),
+            Job::Page(p) => {
+                Cow::Borrowed(p.source.front.template.as_deref().unwrap_or("page.html"))
+            }
             Job::Section(path) => {
                 let mut pages: Vec<&Page> = c
                     .pages
@@ -517,23 +544,22 @@ impl<'a> Renderer<'a> {
                         "pages": pages.iter().map(|p| page_summary(c, p)).collect::<Vec<_>>(),
                     }),
                 ));
-                "section.html".to_string()
+                Cow::Borrowed("section.html")
             }
             Job::Catalog(n) => {
                 finder = true;
-                let (pager, range) = self.pager("models/", *n, c.models.len());
-                parts.push(("pager", pager));
-                parts.push(("model_count", json!(c.models.len())));
-                parts.push(("browse_limit", json!(BROWSE_LIMIT)));
+                let range = self.page_rows(*n, c.models.len());
+                self.pager_fingerprint(&mut fp, *n, &range, c.models.len());
+                fp.u64(BROWSE_LIMIT as u64);
                 rows = Some(range.collect());
-                "catalog.html".to_string()
+                Cow::Borrowed("catalog.html")
             }
             Job::Tool(path) => {
                 finder = true;
                 parts.push(("model_count", json!(c.models.len())));
-                tool_template(path)
+                Cow::Owned(tool_template(path))
             }
-            Job::Model(_) => "model.html".to_string(),
+            Job::Model(_) => Cow::Borrowed("model.html"),
             Job::TaxonomyList(t) => {
                 let tax = &c.taxonomies[*t];
                 parts.push(("taxonomy", taxonomy_value(c, tax)));
@@ -543,21 +569,17 @@ impl<'a> Renderer<'a> {
                     .map(|term| term_value(c, tax, term))
                     .collect();
                 parts.push(("terms", Value::Array(terms)));
-                "taxonomy_list.html".to_string()
+                Cow::Borrowed("taxonomy_list.html")
             }
             Job::Term(t, i, n) => {
-                let tax = &c.taxonomies[*t];
-                let term = &tax.terms[*i];
-                parts.push(("taxonomy", taxonomy_value(c, tax)));
-                parts.push(("term", term_value(c, tax, term)));
-                let path = Catalog::term_path(tax.id, &term.slug);
-                let (pager, range) = self.pager(&path, *n, term.models.len());
-                parts.push(("pager", pager));
-                parts.push(("model_count", json!(term.models.len())));
+                let term = &c.taxonomies[*t].terms[*i];
+                let range = self.page_rows(*n, term.models.len());
+                fp.u64(self.term_fps[*t][*i]);
+                self.pager_fingerprint(&mut fp, *n, &range, term.models.len());
                 rows = Some(term.models[range].to_vec());
-                "taxonomy_term.html".to_string()
+                Cow::Borrowed("taxonomy_term.html")
             }
-            Job::NotFound => "404.html".to_string(),
+            Job::NotFound => Cow::Borrowed("404.html"),
         };
         fp.str(&template);
         for (name, value) in &parts {
@@ -585,7 +607,27 @@ impl<'a> Renderer<'a> {
             });
         }
 
-        // Make the page.
+        // Make the page. A list's values were fingerprinted by what they
+        // are made from; they are made only now.
+        match job {
+            Job::Catalog(n) => {
+                let (pager, _) = self.pager("models/", *n, c.models.len());
+                parts.push(("pager", pager));
+                parts.push(("model_count", json!(c.models.len())));
+                parts.push(("browse_limit", json!(BROWSE_LIMIT)));
+            }
+            Job::Term(t, i, n) => {
+                let tax = &c.taxonomies[*t];
+                let term = &tax.terms[*i];
+                parts.push(("taxonomy", taxonomy_value(c, tax)));
+                parts.push(("term", term_value(c, tax, term)));
+                let path = Catalog::term_path(tax.id, &term.slug);
+                let (pager, _) = self.pager(&path, *n, term.models.len());
+                parts.push(("pager", pager));
+                parts.push(("model_count", json!(term.models.len())));
+            }
+            _ => {}
+        }
         let mut ctx = self.base.clone();
         ctx.insert("current_url", &c.config.url(&path));
         ctx.insert("current_path", &path);
@@ -648,12 +690,35 @@ impl<'a> Renderer<'a> {
         })
     }
 
+    /// The rows of a list of `rows` models that its page `number` shows.
+    fn page_rows(&self, number: usize, rows: usize) -> std::ops::Range<usize> {
+        let size = self.catalog.config.catalog.page_size;
+        let start = ((number - 1) * size).min(rows);
+        start..(start + size).min(rows)
+    }
+
+    /// Adds to `fp` everything [`Renderer::pager`] makes its value from,
+    /// but the list's path (in the job's key) and the site's address (in
+    /// the base fingerprint).
+    fn pager_fingerprint(
+        &self,
+        fp: &mut Fingerprint,
+        number: usize,
+        shown: &std::ops::Range<usize>,
+        rows: usize,
+    ) {
+        fp.u64(number as u64)
+            .u64(self.catalog.page_count(rows) as u64)
+            .u64(self.catalog.config.catalog.page_size as u64)
+            .u64(shown.start as u64)
+            .u64(shown.end as u64)
+            .u64(rows as u64);
+    }
+
     /// The pager of page `number` of the list at `path` with `rows` models,
     /// and the range of those rows that the page shows.
     fn pager(&self, path: &str, number: usize, rows: usize) -> (Value, std::ops::Range<usize>) {
-        let size = self.catalog.config.catalog.page_size;
-        let start = ((number - 1) * size).min(rows);
-        let end = (start + size).min(rows);
+        let std::ops::Range { start, end } = self.page_rows(number, rows);
         let pages = self.catalog.page_count(rows);
         (
             pager_value(&self.catalog.config, path, number, pages, start..end, rows),
@@ -678,7 +743,7 @@ impl<'a> Renderer<'a> {
     /// The rendered Markdown of `source`, from the memo when nothing it
     /// depends on changed.
     fn markdown(&self, source: &PageSource) -> Arc<MarkdownEntry> {
-        if let Some(entry) = self.memo.markdown.get(&source.file)
+        if let Some(entry) = self.memo.markdown.get(source.file.as_os_str())
             && self.markdown_is_current(entry, source)
         {
             return entry.clone();

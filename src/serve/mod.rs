@@ -31,6 +31,8 @@ pub struct ServeOptions {
     pub watch: bool,
     pub open: bool,
     pub quiet: bool,
+    /// Print how long each stage of every rebuild took.
+    pub verbose: bool,
 }
 
 /// How many ports after the asked one are tried when it is taken.
@@ -128,12 +130,13 @@ async fn run(options: ServeOptions, config: Config) -> Result<(), Errors> {
         let watch = Watch::start(&options.build.root, &config.output_dir)?;
         let hub = hub.clone();
         let quiet = options.quiet;
+        let verbose = options.verbose;
         let root = options
             .build
             .root
             .canonicalize()
             .unwrap_or_else(|_| options.build.root.clone());
-        std::thread::spawn(move || rebuild_loop(watch, session, hub, root, quiet, color));
+        std::thread::spawn(move || rebuild_loop(watch, session, hub, root, quiet, verbose, color));
     }
 
     println!("Serving the site at {site_url}");
@@ -161,6 +164,7 @@ fn rebuild_loop(
     hub: Hub,
     root: std::path::PathBuf,
     quiet: bool,
+    verbose: bool,
     color: bool,
 ) {
     let mut next: Option<Vec<std::path::PathBuf>> = None;
@@ -205,6 +209,11 @@ fn rebuild_loop(
                             ""
                         }
                     );
+                }
+                if verbose {
+                    for (stage, took) in &report.timings {
+                        eprintln!("  {stage:<24} {took:>10.2?}");
+                    }
                 }
             }
             Err(errors) => {
