@@ -258,10 +258,12 @@ fn build_into(
     let search_files = search_files?;
     timings.lap("render and write pages");
     timings.note("  search index (alongside)", search_took);
+    // The shared link texts' index is not needed once every page is read.
+    drop(interner);
 
     let mut state = StagedOutput::default();
     let mut fragment_checks = Vec::new();
-    let mut pages: Vec<PageLinks> = Vec::new();
+    let mut pages: Vec<PageLinks> = Vec::with_capacity(rendering.jobs.len());
     for job in rendering.jobs {
         let mut job_files = Vec::new();
         for (links, hash) in job.outputs.unwrap_or_default() {
@@ -273,6 +275,17 @@ fn build_into(
         state.fingerprints.push((job.key.clone(), job.fingerprint));
         state.output.job_files.insert(job.key, job_files);
     }
+    let models_json = output::ModelsJson::new(catalog, &rendering.models)?;
+    models_json.write(&staging.dir)?;
+    // Its entry holds what it was made from rather than a hash of its
+    // bytes: rebuilds compare that.
+    state.output.models_json = models_json.fingerprint();
+    files.insert(output::MODELS_JSON.to_string(), state.output.models_json);
+    state.output.search =
+        search::fingerprint(catalog, rendering.models.iter().map(|m| m.value_hash));
+    // What rendering kept of each model is not needed by the rest: free it
+    // before the site files and the link check add theirs.
+    drop(rendering.models);
     let mut site_files = output::fixed_files(&catalog.config);
     site_files.extend(output::sitemap_files(catalog, &sitemap_pages(&pages)));
     site_files.extend(output::feed_file(catalog));
@@ -280,24 +293,17 @@ fn build_into(
         staging.write(name, bytes)?;
         files.insert(name.clone(), render::memo::hash_bytes(bytes));
     }
-    let models_json = output::ModelsJson::new(catalog, &rendering.models)?;
-    models_json.write(&staging.dir)?;
-    // Its entry holds what it was made from rather than a hash of its
-    // bytes: rebuilds compare that.
-    state.output.models_json = models_json.fingerprint();
-    files.insert(output::MODELS_JSON.to_string(), state.output.models_json);
-    site_files.push((output::MODELS_JSON.to_string(), Vec::new()));
+    let mut site_files: Vec<String> = site_files.into_iter().map(|(name, _)| name).collect();
+    site_files.push(output::MODELS_JSON.to_string());
     timings.lap("site files");
     for (name, hash) in &search_files {
         files.insert(name.clone(), *hash);
     }
-    state.output.search =
-        search::fingerprint(catalog, rendering.models.iter().map(|m| m.value_hash));
     state.output.search_files = search_files.iter().map(|(n, _)| n.clone()).collect();
     let other: Vec<&str> = static_files
         .iter()
         .map(String::as_str)
-        .chain(site_files.iter().map(|(n, _)| n.as_str()))
+        .chain(site_files.iter().map(String::as_str))
         .chain(search_files.iter().map(|(n, _)| n.as_str()))
         .collect();
     let published = PublishedFiles::new(&pages, other.iter().copied());
