@@ -681,3 +681,25 @@ fn resolve(page_url: &str, href: &str) -> String {
         .replace("//", "/")
         .replacen(":/", "://", 1)
 }
+
+#[test]
+fn names_file_has_a_line_a_model_with_tabs_only_between_fields() {
+    let site = Site::new();
+    site.write(
+        "data/models/tabbed.yaml",
+        "name: \"Tab\\there and\\nthere\"\ncreator: google\ncategory: generative\n",
+    );
+    site.build().expect_code(0);
+    let names: serde_json::Value =
+        serde_json::from_str(&site.read("public/catalog-data/names.json")).expect("JSON");
+    assert_eq!(names["fields"], serde_json::json!(["id", "name"]));
+    let lines: Vec<&str> = names["lines"].as_str().expect("lines").lines().collect();
+    assert_eq!(names["count"].as_u64(), Some(lines.len() as u64));
+    assert!(
+        lines.contains(&"bert-base-uncased\tBERT base uncased"),
+        "{lines:?}"
+    );
+    // The name's own tab and line break became spaces.
+    assert!(lines.contains(&"tabbed\tTab here and there"), "{lines:?}");
+    assert!(lines.iter().all(|l| l.matches('\t').count() == 1));
+}

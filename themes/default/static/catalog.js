@@ -412,39 +412,55 @@
 
   // --- the names, in a worker -----------------------------------------------------
 
-  /** Searches through every model's id and name (names.json's rows). */
+  /**
+   * Searches through every model's id and name: names.json's `lines`, a
+   * line a model of its `fields` separated by tabs, searched as one
+   * lowercase text.
+   */
   function namesIndex(raw) {
     var fi = raw.fields.indexOf('id');
     var fn = raw.fields.indexOf('name');
-    var n = raw.rows.length;
-    var idList = new Array(n);
-    var nameList = new Array(n);
-    var parts = new Array(n);
-    // One lowercase text, "id\u0001name\n" a model; starts[i] is where model i begins.
+    var n = raw.count;
+    var lines = raw.lines;
+    // starts[i] is where model i's line begins, in `lines` and in `text`.
     var starts = new Int32Array(n + 1);
-    var pos = 0;
     var i;
+    var pos = 0;
     for (i = 0; i < n; i++) {
-      idList[i] = raw.rows[i][fi];
-      nameList[i] = raw.rows[i][fn];
-      parts[i] = idList[i] + '\u0001' + nameList[i] + '\n';
       starts[i] = pos;
-      pos += parts[i].length;
+      pos = lines.indexOf('\n', pos) + 1;
     }
-    starts[n] = pos;
-    var text = parts.join('').toLowerCase();
-    if (text.length !== pos) {
+    starts[n] = lines.length;
+    var text = lines.toLowerCase();
+    if (text.length !== lines.length) {
       // A letter whose lowercase is longer (such as İ) moved the starts:
       // lowercase model by model instead.
+      var parts = new Array(n);
       for (i = 0, pos = 0; i < n; i++) {
-        parts[i] = parts[i].toLowerCase();
+        parts[i] = lines.slice(starts[i], starts[i + 1]).toLowerCase();
         starts[i] = pos;
         pos += parts[i].length;
       }
       starts[n] = pos;
       text = parts.join('');
+      parts = null;
     }
-    parts = null;
+    // The ids and names, split out of the lines the first time one asks.
+    var idList = null;
+    var nameList = null;
+    function split() {
+      if (idList) return;
+      idList = new Array(n);
+      nameList = new Array(n);
+      var at = 0;
+      for (var k = 0; k < n; k++) {
+        var end = lines.indexOf('\n', at);
+        var fields = lines.slice(at, end).split('\t');
+        idList[k] = fields[fi];
+        nameList[k] = fields[fn];
+        at = end + 1;
+      }
+    }
     var byId = null;
 
     function match(words) {
@@ -468,6 +484,7 @@
       match: match,
       /** The catalog index and name of each of `wanted` that the catalog has. */
       find: function (wanted) {
+        split();
         if (!byId) {
           byId = new Map();
           idList.forEach(function (id, i) {
@@ -485,6 +502,7 @@
       },
       /** The first `limit` models, in catalog order, that hold every word, but `exclude`. */
       suggest: function (words, exclude, limit) {
+        split();
         var mask = match(words);
         var all = (1 << Math.min(words.length, MAX_WORDS)) - 1;
         var found = [];
