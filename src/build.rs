@@ -264,16 +264,23 @@ fn build_into(
     let mut state = StagedOutput::default();
     let mut fragment_checks = Vec::new();
     let mut pages: Vec<PageLinks> = Vec::with_capacity(rendering.jobs.len());
+    // Which files each page made, and its fingerprint, matter only to
+    // the rebuilds of `serve`: a one-off build does not keep them.
+    let for_rebuilds = memo.keep;
     for job in rendering.jobs {
         let mut job_files = Vec::new();
         for (links, hash) in job.outputs.unwrap_or_default() {
-            job_files.push(links.file.clone());
+            if for_rebuilds {
+                job_files.push(links.file.clone());
+            }
             files.insert(links.file.clone(), hash);
             pages.push(links);
         }
         fragment_checks.extend(job.checks);
-        state.fingerprints.push((job.key.clone(), job.fingerprint));
-        state.output.job_files.insert(job.key, job_files);
+        if for_rebuilds {
+            state.fingerprints.push((job.key.clone(), job.fingerprint));
+            state.output.job_files.insert(job.key, job_files);
+        }
     }
     let models_json = output::ModelsJson::new(catalog, &rendering.models)?;
     models_json.write(&staging.dir)?;
