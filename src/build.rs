@@ -14,7 +14,7 @@ use crate::columns;
 use crate::config::{Config, Overrides};
 use crate::error::{Errors, SiteError};
 use crate::links::external::{self, LinkReport};
-use crate::links::internal::{self, PageLinks, PublishedFiles};
+use crate::links::internal::{self, Kept, PageLinks, PublishedFiles};
 use crate::output::{self, Staging};
 use crate::render::{self, Document, Memo, Templates};
 use crate::search;
@@ -126,11 +126,19 @@ pub fn build_staged(
 ) -> Result<(BuildReport, OutputState), Errors> {
     memo.forget_jobs();
     let staging = Staging::create(&catalog.config.output_dir, catalog.config.minify)?;
-    match build_into(catalog, templates, memo, &staging, &mut timings) {
+    let link_check = &catalog.config.link_check;
+    let external = options.check_external && link_check.external;
+    let kept = if external {
+        Kept::All
+    } else {
+        Kept::SiteOnly {
+            base_url: &catalog.config.base_url,
+        }
+    };
+    match build_into(catalog, templates, memo, &staging, kept, &mut timings) {
         Ok(state) => {
             let output_dir = catalog.config.output_dir.clone();
-            let link_check = &catalog.config.link_check;
-            let link_report = if options.check_external && link_check.external {
+            let link_report = if external {
                 let pages = sorted(state.output.links.values());
                 match check_external(catalog, &pages, options.show_progress) {
                     Ok(r) => Some(r),
@@ -165,7 +173,7 @@ pub fn build_staged(
                 output_dir,
                 models: catalog.models.len(),
                 pages: state.output.links.len(),
-                files: state.output.files.len(),
+                files: state.output.files.len() + state.unlisted_pages,
                 warnings: catalog.warnings.clone(),
                 elapsed: started.elapsed(),
                 timings: timings.laps,
@@ -227,6 +235,7 @@ fn build_into(
     templates: &Templates,
     memo: &mut Memo,
     staging: &Staging,
+    kept: Kept<'_>,
     timings: &mut Timings,
 ) -> Result<StagedOutput, Errors> {
     let statics = output::static_files(&catalog.config, &templates.theme);
@@ -237,7 +246,7 @@ fn build_into(
     timings.lap("static files");
     let interner = internal::Interner::default();
     let emit = |doc: Document| -> Result<(PageLinks, u64), SiteError> {
-        let links = internal::extract_shared(&doc.file, &doc.html, doc.origin, &interner);
+        let links = internal::extract_shared(&doc.file, &doc.html, doc.origin, &interner, kept);
         let hash = staging.write_html(&doc.file, doc.html)?;
         Ok((links, hash))
     };
@@ -264,16 +273,18 @@ fn build_into(
     let mut state = StagedOutput::default();
     let mut fragment_checks = Vec::new();
     let mut pages: Vec<PageLinks> = Vec::with_capacity(rendering.jobs.len());
-    // Which files each page made, and its fingerprint, matter only to
-    // the rebuilds of `serve`: a one-off build does not keep them.
+    // Which files each page made, their hashes and its fingerprint matter
+    // only to the rebuilds of `serve`: a one-off build does not keep them.
     let for_rebuilds = memo.keep;
     for job in rendering.jobs {
         let mut job_files = Vec::new();
         for (links, hash) in job.outputs.unwrap_or_default() {
             if for_rebuilds {
                 job_files.push(links.file.clone());
+                files.insert(links.file.clone(), hash);
+            } else {
+                state.unlisted_pages += 1;
             }
-            files.insert(links.file.clone(), hash);
             pages.push(links);
         }
         fragment_checks.extend(job.checks);
@@ -371,6 +382,8 @@ pub fn sorted<'a>(pages: impl IntoIterator<Item = &'a PageLinks>) -> Vec<&'a Pag
 struct StagedOutput {
     output: OutputState,
     fingerprints: Vec<(String, u64)>,
+    /// Pages written but, in a one-off build, not in `output.files`.
+    unlisted_pages: usize,
 }
 
 impl StagedOutput {

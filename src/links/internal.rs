@@ -74,11 +74,29 @@ impl Interner {
 /// and the text of `<script>`, `<style>` and the like hold no tags. An
 /// `<a name>` counts as an id.
 pub fn extract(file: &str, html: &str, origin: Origin) -> PageLinks {
-    extract_shared(file, html, origin, &Interner::default())
+    extract_shared(file, html, origin, &Interner::default(), Kept::All)
 }
 
-/// [`extract`], with the texts shared through `interner`.
-pub fn extract_shared(file: &str, html: &str, origin: Origin, interner: &Interner) -> PageLinks {
+/// Which of a page's links [`extract_shared`] keeps.
+#[derive(Debug, Clone, Copy)]
+pub enum Kept<'a> {
+    /// Every link: the external check reads them.
+    All,
+    /// Only those the internal check reads ([`Reach::Site`]), for a build
+    /// that checks no external link: every page's links are held until the
+    /// check, and a model page's are a third external.
+    SiteOnly { base_url: &'a str },
+}
+
+/// [`extract`], with the texts shared through `interner`, keeping the
+/// links `kept` says.
+pub fn extract_shared(
+    file: &str,
+    html: &str,
+    origin: Origin,
+    interner: &Interner,
+    kept: Kept<'_>,
+) -> PageLinks {
     let mut ids = Vec::new();
     let mut links = Vec::new();
     for_each_start_tag(html, |tag| {
@@ -90,11 +108,15 @@ pub fn extract_shared(file: &str, html: &str, origin: Origin, interner: &Interne
         {
             ids.push(attribute_value(name));
         }
-        if let Some(href) = tag.href {
-            links.push(attribute_value(href));
-        }
-        if let Some(src) = tag.src {
-            links.push(attribute_value(src));
+        for value in [tag.href, tag.src].into_iter().flatten() {
+            let value = attribute_value(value);
+            let keep = match kept {
+                Kept::All => true,
+                Kept::SiteOnly { base_url } => reach(value.trim(), base_url) == Reach::Site,
+            };
+            if keep {
+                links.push(value);
+            }
         }
     });
     // Held for every page until the links are checked, so kept compact:
@@ -466,56 +488,79 @@ pub enum Target {
     OutsideBase(String),
 }
 
-/// Resolves `href` found on the document at `from_file`.
-pub fn classify(href: &str, from_file: &str, base_url: &str, base_path: &str) -> Target {
-    let href = href.trim();
+/// Where a link leads, as far as telling the site's own links from the
+/// rest goes (the start of [`classify`], without its allocations).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    /// Somewhere on this site (or outside its base path, which the check
+    /// reports).
+    Site,
+    /// An absolute http(s) URL elsewhere.
+    External,
+    /// `mailto:`, `tel:`, `data:`, `javascript:`, an empty link and the like.
+    Other,
+}
+
+/// Where `href` (trimmed) leads from a site at `base_url`.
+pub fn reach(href: &str, base_url: &str) -> Reach {
     if href.is_empty() {
-        return Target::Other;
+        return Reach::Other;
     }
-    let (without_fragment, fragment) = match href.split_once('#') {
-        Some((a, f)) => (a, Some(f.to_string())),
-        None => (href, None),
-    };
-    let path_part = without_fragment.split('?').next().unwrap_or("");
-    let site_relative: String = if let Some(rest) =
-        href.strip_prefix(base_url.trim_end_matches('/'))
-    {
-        if !(rest.is_empty()
-            || rest.starts_with('/')
-            || rest.starts_with('#')
-            || rest.starts_with('?'))
-        {
-            return Target::External(href.to_string());
+    if let Some(rest) = href.strip_prefix(base_url.trim_end_matches('/')) {
+        if rest.is_empty() || rest.starts_with(['/', '#', '?']) {
+            Reach::Site
+        } else {
+            Reach::External
         }
-        let rest = rest.split(['#', '?']).next().unwrap_or("");
-        rest.trim_start_matches('/').to_string()
     } else if href.starts_with("http://") || href.starts_with("https://") || href.starts_with("//")
     {
-        return Target::External(href.to_string());
+        Reach::External
     } else if let Some(scheme_end) = href.find(':')
         && href[..scheme_end]
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
         && !href[..scheme_end].contains('/')
     {
-        return Target::Other;
-    } else if href.starts_with('#') {
-        return Target::Internal {
-            file: from_file.to_string(),
-            fragment,
-        };
-    } else if path_part.starts_with('/') {
-        match path_part.strip_prefix(base_path.trim_end_matches('/')) {
-            Some(rest) if rest.is_empty() || rest.starts_with('/') => {
-                rest.trim_start_matches('/').to_string()
-            }
-            _ => return Target::OutsideBase(href.to_string()),
-        }
+        Reach::Other
     } else {
-        // Relative to the document's folder.
-        let dir = from_file.rsplit_once('/').map_or("", |(d, _)| d);
-        normalize(&format!("{dir}/{path_part}"))
+        Reach::Site
+    }
+}
+
+/// Resolves `href` found on the document at `from_file`.
+pub fn classify(href: &str, from_file: &str, base_url: &str, base_path: &str) -> Target {
+    let href = href.trim();
+    match reach(href, base_url) {
+        Reach::External => return Target::External(href.to_string()),
+        Reach::Other => return Target::Other,
+        Reach::Site => {}
+    }
+    let (without_fragment, fragment) = match href.split_once('#') {
+        Some((a, f)) => (a, Some(f.to_string())),
+        None => (href, None),
     };
+    let path_part = without_fragment.split('?').next().unwrap_or("");
+    let site_relative: String =
+        if let Some(rest) = href.strip_prefix(base_url.trim_end_matches('/')) {
+            let rest = rest.split(['#', '?']).next().unwrap_or("");
+            rest.trim_start_matches('/').to_string()
+        } else if href.starts_with('#') {
+            return Target::Internal {
+                file: from_file.to_string(),
+                fragment,
+            };
+        } else if path_part.starts_with('/') {
+            match path_part.strip_prefix(base_path.trim_end_matches('/')) {
+                Some(rest) if rest.is_empty() || rest.starts_with('/') => {
+                    rest.trim_start_matches('/').to_string()
+                }
+                _ => return Target::OutsideBase(href.to_string()),
+            }
+        } else {
+            // Relative to the document's folder.
+            let dir = from_file.rsplit_once('/').map_or("", |(d, _)| d);
+            normalize(&format!("{dir}/{path_part}"))
+        };
     let decoded = percent_decode(&site_relative);
     Target::Internal {
         file: decoded,
@@ -752,6 +797,53 @@ mod tests {
     const BASE: &str = "https://u.github.io/repo/";
 
     #[test]
+    fn a_link_reaches_the_site_another_host_or_nothing_to_check() {
+        let base = "https://x.org/atlas/";
+        for href in [
+            "",
+            "mailto:a@x.org",
+            "javascript:void(0)",
+            "data:text/plain,a",
+        ] {
+            assert_eq!(reach(href, base), Reach::Other, "{href}");
+        }
+        for href in [
+            "https://elsewhere.org/",
+            "http://x.org/",
+            "//cdn.x.org/a.js",
+            "https://x.org/atlasextra/",
+        ] {
+            assert_eq!(reach(href, base), Reach::External, "{href}");
+        }
+        for href in [
+            "../models/",
+            "#top",
+            "?q=1",
+            "/atlas/models/",
+            "/elsewhere/",
+            "https://x.org/atlas",
+            "https://x.org/atlas/models/#x",
+            "a/b:c",
+        ] {
+            assert_eq!(reach(href, base), Reach::Site, "{href}");
+        }
+        // A build that checks no external link keeps only the site's.
+        let html = r#"<a href="../a/">a</a><a href="https://elsewhere.org/">b</a><a href="mailto:m@x.org">m</a><img src="/atlas/i.png">"#;
+        let page = extract_shared(
+            "models/x/index.html",
+            html,
+            Origin {
+                source: None,
+                template: PathBuf::from("t.html"),
+            },
+            &Interner::default(),
+            Kept::SiteOnly { base_url: base },
+        );
+        let kept: Vec<&str> = page.links.iter().map(|l| &**l).collect();
+        assert_eq!(kept, ["../a/", "/atlas/i.png"]);
+    }
+
+    #[test]
     fn links_are_classified_against_the_base_url() {
         let t = |h| classify(h, "guides/a/index.html", BASE, "/repo/");
         assert_eq!(
@@ -818,8 +910,8 @@ mod tests {
         };
         let interner = Interner::default();
         let html = "<a href=\"x/\">1</a><a href=\"y/\">2</a><a href=\"x/\">3</a>";
-        let a = extract_shared("a.html", html, origin(), &interner);
-        let b = extract_shared("b.html", html, origin(), &interner);
+        let a = extract_shared("a.html", html, origin(), &interner, Kept::All);
+        let b = extract_shared("b.html", html, origin(), &interner, Kept::All);
         let links: Vec<&str> = a.links.iter().map(|l| &**l).collect();
         assert_eq!(links, ["x/", "y/"]);
         assert!(Arc::ptr_eq(&a.links[0], &b.links[0]));
