@@ -799,33 +799,26 @@ mod tests {
     #[test]
     fn a_link_reaches_the_site_another_host_or_nothing_to_check() {
         let base = "https://x.org/atlas/";
-        for href in [
-            "",
-            "mailto:a@x.org",
-            "javascript:void(0)",
-            "data:text/plain,a",
-        ] {
-            assert_eq!(reach(href, base), Reach::Other, "{href}");
-        }
-        for href in [
-            "https://elsewhere.org/",
-            "http://x.org/",
-            "//cdn.x.org/a.js",
-            "https://x.org/atlasextra/",
-        ] {
-            assert_eq!(reach(href, base), Reach::External, "{href}");
-        }
-        for href in [
-            "../models/",
-            "#top",
-            "?q=1",
-            "/atlas/models/",
-            "/elsewhere/",
-            "https://x.org/atlas",
-            "https://x.org/atlas/models/#x",
-            "a/b:c",
-        ] {
-            assert_eq!(reach(href, base), Reach::Site, "{href}");
+        let cases = [
+            ("", Reach::Other),
+            ("mailto:a@x.org", Reach::Other),
+            ("javascript:void(0)", Reach::Other),
+            ("data:text/plain,a", Reach::Other),
+            ("https://elsewhere.org/", Reach::External),
+            ("http://x.org/", Reach::External),
+            ("//cdn.x.org/a.js", Reach::External),
+            ("https://x.org/atlasextra/", Reach::External),
+            ("../models/", Reach::Site),
+            ("#top", Reach::Site),
+            ("?q=1", Reach::Site),
+            ("/atlas/models/", Reach::Site),
+            ("/elsewhere/", Reach::Site),
+            ("https://x.org/atlas", Reach::Site),
+            ("https://x.org/atlas/models/#x", Reach::Site),
+            ("a/b:c", Reach::Site),
+        ];
+        for (href, want) in cases {
+            assert_eq!(reach(href, base), want, "{href}");
         }
         // A build that checks no external link keeps only the site's.
         let html = r#"<a href="../a/">a</a><a href="https://elsewhere.org/">b</a><a href="mailto:m@x.org">m</a><img src="/atlas/i.png">"#;
