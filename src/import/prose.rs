@@ -174,7 +174,7 @@ fn render(body: &str, strict: bool) -> Result<(Vec<String>, HashSet<String>), Ve
     .map_err(|errors| errors.into_iter().map(|e| e.message).collect::<Vec<_>>())?;
     let origin = Origin {
         source: None,
-        template: PathBuf::new(),
+        template: std::sync::Arc::from(std::path::Path::new("")),
     };
     let links = extract(PAGE_FILE, &rendered.html, origin);
     Ok((

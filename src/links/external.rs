@@ -99,8 +99,8 @@ pub fn gather(
                 url.split('#').next().unwrap_or(&url).to_string()
             };
             let source = source.get_or_insert_with(|| {
-                let (file, text) = page.origin.source.as_ref()?;
-                Some((file.clone(), text.text()?))
+                let (file, text) = page.origin.source_text()?;
+                Some((file.to_path_buf(), text))
             });
             let referrer = referrer(page, source.as_ref(), href, base_path, data_files);
             out.entry(key).or_default().push(referrer);
@@ -134,7 +134,7 @@ fn referrer(
     }
     Referrer {
         page: shown_page,
-        source: page.origin.template.clone(),
+        source: page.origin.template.to_path_buf(),
         line: None,
         column: None,
     }

@@ -768,8 +768,7 @@ fn link_problem(
 fn broken_link_error(page: &PageLinks, href: &str, problem: &str, base_path: &str) -> SiteError {
     let shown_page = format!("{}{}", base_path, page.file.trim_end_matches("index.html"));
     let message = format!("broken link `{href}` on {shown_page}: {problem}");
-    let in_source = page.origin.source.as_ref().and_then(|(file, text)| {
-        let text = text.text()?;
+    let in_source = page.origin.source_text().and_then(|(file, text)| {
         let off = text.find(href)?;
         Some((file, text, off))
     });
@@ -782,7 +781,7 @@ fn broken_link_error(page: &PageLinks, href: &str, problem: &str, base_path: &st
                 .hint("fix the link, or link with `@/path/page.md` so the build resolves it")
         }
         None => {
-            let template: PathBuf = page.origin.template.clone();
+            let template: PathBuf = page.origin.template.to_path_buf();
             SiteError::new(format!("{message} (written in the template)"))
                 .in_file(template)
                 .hint("the link is made by the template; build URLs with get_url(path=...) and check the path exists")
@@ -793,6 +792,7 @@ fn broken_link_error(page: &PageLinks, href: &str, problem: &str, base_path: &st
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
 
     const BASE: &str = "https://u.github.io/repo/";
 
@@ -827,7 +827,7 @@ mod tests {
             html,
             Origin {
                 source: None,
-                template: PathBuf::from("t.html"),
+                template: Arc::from(Path::new("t.html")),
             },
             &Interner::default(),
             Kept::SiteOnly { base_url: base },
@@ -883,7 +883,7 @@ mod tests {
     fn ids_and_links_are_extracted() {
         let origin = Origin {
             source: None,
-            template: PathBuf::from("t.html"),
+            template: Arc::from(Path::new("t.html")),
         };
         let p = extract(
             "index.html",
@@ -899,7 +899,7 @@ mod tests {
     fn a_page_keeps_each_link_once_and_pages_share_their_texts() {
         let origin = || Origin {
             source: None,
-            template: PathBuf::from("t.html"),
+            template: Arc::from(Path::new("t.html")),
         };
         let interner = Interner::default();
         let html = "<a href=\"x/\">1</a><a href=\"y/\">2</a><a href=\"x/\">3</a>";
@@ -914,7 +914,7 @@ mod tests {
     fn read(html: &str) -> (Vec<String>, Vec<String>) {
         let origin = Origin {
             source: None,
-            template: PathBuf::from("t.html"),
+            template: Arc::from(Path::new("t.html")),
         };
         let page = extract("index.html", html, origin);
         let mut ids: Vec<String> = page.ids.iter().map(|i| i.to_string()).collect();

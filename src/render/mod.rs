@@ -18,7 +18,7 @@ pub mod templates;
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::borrow::Cow;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use rayon::prelude::*;
@@ -45,30 +45,35 @@ const BROWSE_LIMIT: usize = 12;
 /// The template that renders one row of a model table.
 pub const ROW_TEMPLATE: &str = "partials/model_row.html";
 
-/// Where a page's content came from, for messages about it.
+/// Where a page's content came from, for messages about it. Every page
+/// holds one until the links are checked, so the paths all pages share
+/// (the template's, the site folder's) are shared, not copied.
 #[derive(Debug, Clone)]
 pub struct Origin {
     /// The data or Markdown file, relative to the site root, with its text.
     pub source: Option<(PathBuf, SourceText)>,
     /// The template file that laid the page out.
-    pub template: PathBuf,
+    pub template: Arc<Path>,
 }
 
 /// The text of a page's source file, held or, for a model's data file
-/// (whose text the build does not keep), where to read it again.
+/// (whose text the build does not keep), read again from the site folder
+/// it names.
 #[derive(Debug, Clone)]
 pub enum SourceText {
     Held(Arc<str>),
-    OnDisk(PathBuf),
+    InSite(Arc<Path>),
 }
 
-impl SourceText {
-    /// The text, if it can still be read.
-    pub fn text(&self) -> Option<Arc<str>> {
-        match self {
-            SourceText::Held(text) => Some(text.clone()),
-            SourceText::OnDisk(path) => std::fs::read_to_string(path).ok().map(Arc::from),
-        }
+impl Origin {
+    /// The source file and its text, if it can still be read.
+    pub fn source_text(&self) -> Option<(&Path, Arc<str>)> {
+        let (file, text) = self.source.as_ref()?;
+        let text = match text {
+            SourceText::Held(text) => text.clone(),
+            SourceText::InSite(root) => std::fs::read_to_string(root.join(file)).ok()?.into(),
+        };
+        Some((file, text))
     }
 }
 
@@ -286,6 +291,10 @@ struct Renderer<'a> {
     /// By taxonomy and term: the fingerprint of the taxonomy's and the
     /// term's values, which every page of the term's list gets.
     term_fps: Vec<Vec<u64>>,
+    /// The site folder and each template's file, shared by the pages'
+    /// [`Origin`]s.
+    site_root: Arc<Path>,
+    template_files: HashMap<&'a str, Arc<Path>>,
 }
 
 impl<'a> Renderer<'a> {
@@ -388,6 +397,12 @@ impl<'a> Renderer<'a> {
             tools,
             finder: Finder::new(catalog),
             pages_by_file,
+            site_root: Arc::from(catalog.config.root.as_path()),
+            template_files: templates
+                .origins
+                .iter()
+                .map(|(name, (file, _))| (name.as_str(), Arc::from(file.as_path())))
+                .collect(),
             term_fps: catalog
                 .taxonomies
                 .iter()
@@ -658,8 +673,7 @@ impl<'a> Renderer<'a> {
                 };
                 ctx.insert("model", &value);
                 ctx.insert("json_ld", &model_json_ld(c, *i));
-                let on_disk = c.config.root.join(&m.file);
-                Some((m.file.clone(), SourceText::OnDisk(on_disk)))
+                Some((m.file.clone(), SourceText::InSite(self.site_root.clone())))
             }
             _ => page.map(|p| {
                 let text = p.source.text().unwrap_or_default();
@@ -675,7 +689,7 @@ impl<'a> Renderer<'a> {
             html,
             origin: Origin {
                 source,
-                template: self.templates.file_of(&template),
+                template: self.template_file(&template),
             },
         };
         let mut outputs = Vec::new();
@@ -688,6 +702,14 @@ impl<'a> Renderer<'a> {
             outputs: Some(outputs),
             checks,
         })
+    }
+
+    /// The file of template `name`, shared by every page it lays out.
+    fn template_file(&self, name: &str) -> Arc<Path> {
+        match self.template_files.get(name) {
+            Some(file) => file.clone(),
+            None => Arc::from(self.templates.file_of(name)),
+        }
     }
 
     /// The rows of a list of `rows` models that its page `number` shows.
@@ -850,7 +872,7 @@ impl<'a> Renderer<'a> {
                             page.source.file.clone(),
                             SourceText::Held(page.source.text().unwrap_or_default()),
                         )),
-                        template: PathBuf::from("(alias redirect)"),
+                        template: Arc::from(Path::new("(alias redirect)")),
                     },
                 });
             }
