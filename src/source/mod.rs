@@ -215,6 +215,15 @@ impl SourceFiles {
                 (rel, input)
             })
             .collect();
+        if self.files.is_empty() {
+            // A first read: the listing is sorted, so the map is built in
+            // one pass rather than searched for each of its files.
+            self.files = read
+                .into_iter()
+                .filter_map(|(rel, input)| Some((rel, input?)))
+                .collect();
+            return;
+        }
         for (rel, input) in read {
             match input {
                 Some(input) => {
