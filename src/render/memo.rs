@@ -20,12 +20,20 @@ use crate::error::SiteError;
 use crate::markdown::{Problem, Rendered};
 use crate::render::context::FilterView;
 use crate::source::data::ModelData;
+use crate::source::pages::PageSource;
 
 /// Everything kept between builds.
 #[derive(Default)]
 pub struct Memo {
     /// By model id.
     pub(crate) models: HashMap<String, Arc<ModelEntry>>,
+    /// The same entries in the order of the last build's catalog: a save
+    /// seldom moves a model, and a walk down a list in order is much
+    /// cheaper than a hundred thousand lookups by id.
+    pub(crate) models_in_order: Vec<Arc<ModelEntry>>,
+    /// For the same reason, each model's prose and its Markdown entry, in
+    /// the same order.
+    pub(crate) prose_in_order: Vec<Option<(Arc<PageSource>, Arc<MarkdownEntry>)>>,
     /// By Markdown file (relative to the site root), as an `OsString`:
     /// it hashes and compares as bytes, where a `PathBuf` walks its
     /// components, which every rebuild would do for every model.

@@ -114,6 +114,8 @@ pub struct JobOutput<T> {
     pub outputs: Option<Vec<T>>,
     /// The `@/...#fragment` links of the page's Markdown.
     pub checks: Vec<FragmentCheck>,
+    /// A model page's prose, for the memo.
+    prose: Option<Arc<MarkdownEntry>>,
 }
 
 /// The rendered site.
@@ -138,6 +140,15 @@ pub fn render_site<T: Send>(
     let jobs = renderer.jobs();
     let results: Vec<Result<JobOutput<T>, Vec<SiteError>>> =
         jobs.par_iter().map(|job| renderer.run(job, emit)).collect();
+    // The model of each model page's job, by the job's place.
+    let model_of: Vec<Option<usize>> = jobs
+        .iter()
+        .map(|job| match job {
+            Job::Model(i) => Some(*i),
+            _ => None,
+        })
+        .collect();
+    drop(jobs);
     let fresh_markdown = renderer.fresh_markdown.into_inner().unwrap_or_default();
     let models = renderer.models;
     let fresh_models = renderer.fresh_models;
@@ -170,6 +181,15 @@ pub fn render_site<T: Send>(
         }
         if memo.models.len() > catalog.models.len() {
             memo.models.retain(|id, _| catalog.by_id.contains_key(id));
+        }
+        memo.models_in_order.clone_from(&models);
+        memo.prose_in_order = vec![None; catalog.models.len()];
+        for (model, result) in model_of.iter().zip(&results) {
+            if let (Some(i), Ok(out)) = (model, result)
+                && let (Some(source), Some(entry)) = (&catalog.models[*i].prose, &out.prose)
+            {
+                memo.prose_in_order[*i] = Some((source.clone(), entry.clone()));
+            }
         }
     }
 
@@ -488,7 +508,14 @@ impl<'a> Renderer<'a> {
             _ if !first_page => None,
             _ => page.map(|p| &p.source),
         };
-        let prose = prose_source.map(|s| self.markdown(s));
+        let prose = match (job, prose_source) {
+            (Job::Model(i), Some(source)) => Some(self.model_prose(*i, source)),
+            (_, source) => source.map(|s| self.markdown(s)),
+        };
+        let model_prose = match job {
+            Job::Model(_) => prose.clone(),
+            _ => None,
+        };
         let mut checks = Vec::new();
         let mut rendered: Option<&Rendered> = None;
         if let (Some(source), Some(entry)) = (prose_source, &prose) {
@@ -619,6 +646,7 @@ impl<'a> Renderer<'a> {
                 fingerprint,
                 outputs: None,
                 checks,
+                prose: model_prose,
             });
         }
 
@@ -701,6 +729,7 @@ impl<'a> Renderer<'a> {
             fingerprint,
             outputs: Some(outputs),
             checks,
+            prose: model_prose,
         })
     }
 
@@ -760,6 +789,18 @@ impl<'a> Renderer<'a> {
             out.push('\n');
         }
         out
+    }
+
+    /// The rendered prose of model `index`, `source`: first from where the
+    /// memo has it in catalog order, else as [`Renderer::markdown`] finds it.
+    fn model_prose(&self, index: usize, source: &PageSource) -> Arc<MarkdownEntry> {
+        if let Some(Some((known, entry))) = self.memo.prose_in_order.get(index)
+            && std::ptr::eq(Arc::as_ptr(known), source)
+            && self.markdown_is_current(entry, source)
+        {
+            return entry.clone();
+        }
+        self.markdown(source)
     }
 
     /// The rendered Markdown of `source`, from the memo when nothing it
@@ -1076,7 +1117,12 @@ fn model_entries(
                 named(&mut key, j);
             }
             let key = key.finish();
-            if let Some(entry) = memo.models.get(&m.id)
+            let known = memo
+                .models_in_order
+                .get(i)
+                .filter(|e| Arc::ptr_eq(&e.data, &m.data))
+                .or_else(|| memo.models.get(&m.id));
+            if let Some(entry) = known
                 && entry.key == key
                 && Arc::ptr_eq(&entry.data, &m.data)
             {
