@@ -263,11 +263,11 @@ impl Session {
         };
         let minify = catalog.config.minify;
         let interner = internal::Interner::default();
+        // A rebuild checks no external link.
+        let kept = internal::Kept::SiteOnly {
+            base_url: &catalog.config.base_url,
+        };
         let emit = |doc: Document| -> Result<(PageLinks, Vec<u8>), SiteError> {
-            // A rebuild checks no external link.
-            let kept = internal::Kept::SiteOnly {
-                base_url: &catalog.config.base_url,
-            };
             let links = internal::extract_shared(&doc.file, &doc.html, doc.origin, &interner, kept);
             Ok((links, output::html_bytes(minify, doc.html)))
         };

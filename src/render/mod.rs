@@ -114,8 +114,8 @@ pub struct JobOutput<T> {
     pub outputs: Option<Vec<T>>,
     /// The `@/...#fragment` links of the page's Markdown.
     pub checks: Vec<FragmentCheck>,
-    /// A model page's prose, for the memo.
-    prose: Option<Arc<MarkdownEntry>>,
+    /// A model page's model and its prose, for the memo.
+    prose: Option<(usize, Arc<MarkdownEntry>)>,
 }
 
 /// The rendered site.
@@ -140,14 +140,7 @@ pub fn render_site<T: Send>(
     let jobs = renderer.jobs();
     let results: Vec<Result<JobOutput<T>, Vec<SiteError>>> =
         jobs.par_iter().map(|job| renderer.run(job, emit)).collect();
-    // The model of each model page's job, by the job's place.
-    let model_of: Vec<Option<usize>> = jobs
-        .iter()
-        .map(|job| match job {
-            Job::Model(i) => Some(*i),
-            _ => None,
-        })
-        .collect();
+    // The jobs borrow the memo, which is brought up to date below.
     drop(jobs);
     let fresh_markdown = renderer.fresh_markdown.into_inner().unwrap_or_default();
     let models = renderer.models;
@@ -184,9 +177,9 @@ pub fn render_site<T: Send>(
         }
         memo.models_in_order.clone_from(&models);
         memo.prose_in_order = vec![None; catalog.models.len()];
-        for (model, result) in model_of.iter().zip(&results) {
-            if let (Some(i), Ok(out)) = (model, result)
-                && let (Some(source), Some(entry)) = (&catalog.models[*i].prose, &out.prose)
+        for out in results.iter().flatten() {
+            if let Some((i, entry)) = &out.prose
+                && let Some(source) = &catalog.models[*i].prose
             {
                 memo.prose_in_order[*i] = Some((source.clone(), entry.clone()));
             }
@@ -311,10 +304,8 @@ struct Renderer<'a> {
     /// By taxonomy and term: the fingerprint of the taxonomy's and the
     /// term's values, which every page of the term's list gets.
     term_fps: Vec<Vec<u64>>,
-    /// The site folder and each template's file, shared by the pages'
-    /// [`Origin`]s.
+    /// The site folder, shared by the pages' [`Origin`]s.
     site_root: Arc<Path>,
-    template_files: HashMap<&'a str, Arc<Path>>,
 }
 
 impl<'a> Renderer<'a> {
@@ -418,11 +409,6 @@ impl<'a> Renderer<'a> {
             finder: Finder::new(catalog),
             pages_by_file,
             site_root: Arc::from(catalog.config.root.as_path()),
-            template_files: templates
-                .origins
-                .iter()
-                .map(|(name, (file, _))| (name.as_str(), Arc::from(file.as_path())))
-                .collect(),
             term_fps: catalog
                 .taxonomies
                 .iter()
@@ -512,8 +498,8 @@ impl<'a> Renderer<'a> {
             (Job::Model(i), Some(source)) => Some(self.model_prose(*i, source)),
             (_, source) => source.map(|s| self.markdown(s)),
         };
-        let model_prose = match job {
-            Job::Model(_) => prose.clone(),
+        let model_prose = match (job, &prose) {
+            (Job::Model(i), Some(entry)) => Some((*i, entry.clone())),
             _ => None,
         };
         let mut checks = Vec::new();
@@ -654,8 +640,7 @@ impl<'a> Renderer<'a> {
         // are made from; they are made only now.
         match job {
             Job::Catalog(n) => {
-                let (pager, _) = self.pager("models/", *n, c.models.len());
-                parts.push(("pager", pager));
+                parts.push(("pager", self.pager("models/", *n, c.models.len())));
                 parts.push(("model_count", json!(c.models.len())));
                 parts.push(("browse_limit", json!(BROWSE_LIMIT)));
             }
@@ -665,8 +650,7 @@ impl<'a> Renderer<'a> {
                 parts.push(("taxonomy", taxonomy_value(c, tax)));
                 parts.push(("term", term_value(c, tax, term)));
                 let path = Catalog::term_path(tax.id, &term.slug);
-                let (pager, _) = self.pager(&path, *n, term.models.len());
-                parts.push(("pager", pager));
+                parts.push(("pager", self.pager(&path, *n, term.models.len())));
                 parts.push(("model_count", json!(term.models.len())));
             }
             _ => {}
@@ -717,7 +701,7 @@ impl<'a> Renderer<'a> {
             html,
             origin: Origin {
                 source,
-                template: self.template_file(&template),
+                template: self.templates.file_of(&template),
             },
         };
         let mut outputs = Vec::new();
@@ -731,14 +715,6 @@ impl<'a> Renderer<'a> {
             checks,
             prose: model_prose,
         })
-    }
-
-    /// The file of template `name`, shared by every page it lays out.
-    fn template_file(&self, name: &str) -> Arc<Path> {
-        match self.template_files.get(name) {
-            Some(file) => file.clone(),
-            None => Arc::from(self.templates.file_of(name)),
-        }
     }
 
     /// The rows of a list of `rows` models that its page `number` shows.
@@ -766,15 +742,11 @@ impl<'a> Renderer<'a> {
             .u64(rows as u64);
     }
 
-    /// The pager of page `number` of the list at `path` with `rows` models,
-    /// and the range of those rows that the page shows.
-    fn pager(&self, path: &str, number: usize, rows: usize) -> (Value, std::ops::Range<usize>) {
-        let std::ops::Range { start, end } = self.page_rows(number, rows);
+    /// The pager of page `number` of the list at `path` with `rows` models.
+    fn pager(&self, path: &str, number: usize, rows: usize) -> Value {
+        let shown = self.page_rows(number, rows);
         let pages = self.catalog.page_count(rows);
-        (
-            pager_value(&self.catalog.config, path, number, pages, start..end, rows),
-            start..end,
-        )
+        pager_value(&self.catalog.config, path, number, pages, shown, rows)
     }
 
     /// The table rows of the models `indices`, in that order.

@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use include_dir::{Dir, include_dir};
 use tera::Tera;
@@ -30,8 +30,9 @@ pub enum ThemeSource {
 /// The loaded templates, and the file each one came from.
 pub struct Templates {
     pub tera: Tera,
-    /// Template name -> (file relative to the site root, its text).
-    pub origins: HashMap<String, (PathBuf, String)>,
+    /// Template name -> (file relative to the site root, its text). The
+    /// file is shared with every page it lays out ([`super::Origin`]).
+    pub origins: HashMap<String, (Arc<Path>, String)>,
     pub theme: ThemeSource,
     /// Fingerprint of every template's text and of the static files that
     /// templates cache-bust: equal epochs render equal pages from equal
@@ -45,11 +46,11 @@ impl Templates {
     }
 
     /// The file a template came from, for messages.
-    pub fn file_of(&self, name: &str) -> PathBuf {
+    pub fn file_of(&self, name: &str) -> Arc<Path> {
         self.origins
             .get(name)
             .map(|(p, _)| p.clone())
-            .unwrap_or_else(|| PathBuf::from(format!("templates/{name}")))
+            .unwrap_or_else(|| Arc::from(PathBuf::from(format!("templates/{name}"))))
     }
 
     /// Turns a Tera rendering error into a located error: the template
@@ -63,11 +64,12 @@ impl Templates {
             .find(|n| self.origins.contains_key(n))
             .unwrap_or_else(|| template.to_string());
         let message = chain.last().cloned().unwrap_or_default();
-        let (file, text) = self
-            .origins
-            .get(&failing)
-            .cloned()
-            .unwrap_or_else(|| (PathBuf::from(format!("templates/{failing}")), String::new()));
+        let (file, text) = self.origins.get(&failing).cloned().unwrap_or_else(|| {
+            (
+                PathBuf::from(format!("templates/{failing}")).into(),
+                String::new(),
+            )
+        });
         // "Variable `model.x` not found": point at where it is written.
         let needle = message.split('`').nth(1).unwrap_or("");
         let (line, column) = if needle.is_empty() {
@@ -163,9 +165,9 @@ pub fn load(config: &Config) -> Result<Templates, Errors> {
     read_template_dir(&config.root, &config.root.join("templates"), &mut files)?;
 
     // Later entries (the site's) override earlier ones (the theme's).
-    let mut origins: HashMap<String, (PathBuf, String)> = HashMap::new();
+    let mut origins: HashMap<String, (Arc<Path>, String)> = HashMap::new();
     for (name, path, text) in files {
-        origins.insert(name, (path, text));
+        origins.insert(name, (Arc::from(path), text));
     }
 
     let mut errors = Errors::default();
@@ -195,7 +197,7 @@ pub fn load(config: &Config) -> Result<Templates, Errors> {
             .unwrap_or_default();
         let file = origins
             .get(&name)
-            .map(|(p, _)| p.clone())
+            .map(|(p, _)| p.to_path_buf())
             .unwrap_or_else(|| PathBuf::from("templates"));
         return Err(SiteError::new(chain)
             .in_file(file)
@@ -225,7 +227,7 @@ pub fn load(config: &Config) -> Result<Templates, Errors> {
 /// template computes the path of a cache-busted file, every static file
 /// counts.
 fn epoch(
-    origins: &HashMap<String, (PathBuf, String)>,
+    origins: &HashMap<String, (Arc<Path>, String)>,
     theme: &ThemeSource,
     site_static: &Path,
 ) -> u64 {
