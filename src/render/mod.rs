@@ -498,8 +498,10 @@ impl<'a> Renderer<'a> {
             (Job::Model(i), Some(source)) => Some(self.model_prose(*i, source)),
             (_, source) => source.map(|s| self.markdown(s)),
         };
+        // Only a build whose memo is kept reads it back; a one-off build
+        // would hold every model's prose until the end of rendering.
         let model_prose = match (job, &prose) {
-            (Job::Model(i), Some(entry)) => Some((*i, entry.clone())),
+            (Job::Model(i), Some(entry)) if self.memo.keep => Some((*i, entry.clone())),
             _ => None,
         };
         let mut checks = Vec::new();
@@ -1235,4 +1237,40 @@ fn redirect_html(canonical: &str, target: &str) -> String {
 <link rel=\"canonical\" href=\"{c}\"><meta http-equiv=\"refresh\" content=\"0; url={t}\"></head>\
 <body><p>This page has moved to <a href=\"{t}\">{c}</a>.</p></body></html>\n"
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::build::{BuildOptions, load};
+
+    fn this_site() -> (Catalog, Templates) {
+        let options = BuildOptions {
+            root: PathBuf::from(env!("CARGO_MANIFEST_DIR")),
+            overrides: Default::default(),
+            write_output: false,
+            check_external: false,
+            strict: false,
+            show_progress: false,
+        };
+        load(&options).unwrap_or_else(|e| panic!("this repository's site loads: {e:?}"))
+    }
+
+    fn pages_holding_prose(memo: &mut Memo) -> usize {
+        let (catalog, templates) = this_site();
+        let rendering = render_site(&catalog, &templates, memo, &|_doc| Ok(()))
+            .unwrap_or_else(|e| panic!("this repository's site renders: {e:?}"));
+        rendering.jobs.iter().filter(|j| j.prose.is_some()).count()
+    }
+
+    #[test]
+    fn only_rebuilds_keep_each_model_pages_prose() {
+        // A one-off build must not hold every model's rendered prose until
+        // rendering ends: at 100,000 models that is about half a gigabyte.
+        assert_eq!(pages_holding_prose(&mut Memo::default()), 0);
+        let (catalog, _) = this_site();
+        let with_prose = catalog.models.iter().filter(|m| m.prose.is_some()).count();
+        assert!(with_prose > 0);
+        assert_eq!(pages_holding_prose(&mut Memo::for_rebuilds()), with_prose);
+    }
 }
