@@ -135,9 +135,18 @@ pub fn render(env: &MarkdownEnv<'_>) -> Result<Rendered, Vec<SiteError>> {
                     format!(" class=\"{}\"", escape_attr(&classes.join(" ")))
                 };
                 let id_attr = escape_attr(&id);
-                out.push(Event::Html(CowStr::from(format!(
-                    "<h{n} id=\"{id_attr}\"{class_attr}>{inner_html} <a class=\"anchor\" href=\"#{id_attr}\" aria-label=\"Link to this section\">#</a></h{n}>\n"
-                ))));
+                // The heading's text is its own anchor link, unless it holds
+                // a link already (links do not nest): then a `#` follows it.
+                let html = if inner_html.contains("<a ") {
+                    format!(
+                        "<h{n} id=\"{id_attr}\"{class_attr}>{inner_html} <a class=\"anchor\" href=\"#{id_attr}\" aria-label=\"Link to this section\">#</a></h{n}>\n"
+                    )
+                } else {
+                    format!(
+                        "<h{n} id=\"{id_attr}\"{class_attr}><a href=\"#{id_attr}\">{inner_html}</a></h{n}>\n"
+                    )
+                };
+                out.push(Event::Html(CowStr::from(html)));
                 headings.push((n, id, title));
                 i = end + 1;
                 continue;
@@ -584,11 +593,19 @@ mod tests {
     fn headings_get_unique_ids_anchors_and_toc() {
         let r = render_plain("## Size vs. speed\n\n## Size vs. speed\n\n### Inner\n").unwrap();
         assert!(r.html.contains(
-            "<h2 id=\"size-vs-speed\">Size vs. speed <a class=\"anchor\" href=\"#size-vs-speed\""
+            "<h2 id=\"size-vs-speed\"><a href=\"#size-vs-speed\">Size vs. speed</a></h2>"
         ));
         assert!(r.html.contains("id=\"size-vs-speed-1\""));
         assert_eq!(r.toc.len(), 2);
         assert_eq!(r.toc[1].children[0].id, "inner");
+    }
+
+    #[test]
+    fn a_heading_with_a_link_gets_a_separate_anchor() {
+        let r = render_plain("## See [the paper](https://example.org/)\n").unwrap();
+        assert!(r.html.contains(
+            "<h2 id=\"see-the-paper\">See <a href=\"https://example.org/\">the paper</a> <a class=\"anchor\" href=\"#see-the-paper\" aria-label=\"Link to this section\">#</a></h2>"
+        ), "{}", r.html);
     }
 
     #[test]

@@ -569,8 +569,17 @@
 
   // --- the header's box ---------------------------------------------------
 
+  // The results panel is made here: a page without this script has no use
+  // for it.
   var input = document.getElementById('site-search-q');
-  var panel = document.getElementById('site-search-results');
+  var panel = null;
+  if (input && input.form) {
+    panel = el('div', 'search-panel');
+    panel.id = 'site-search-results';
+    panel.hidden = true;
+    input.form.appendChild(panel);
+    input.setAttribute('aria-controls', panel.id);
+  }
   if (input && panel) {
     var serial = 0;
     var timer = null;
