@@ -689,7 +689,12 @@ pub fn term_slug(id: &str) -> String {
     }
     let spelled = id.replace('+', "-plus");
     let s = slug::slugify(spelled);
-    if s.is_empty() { "term".to_string() } else { s }
+    if is_valid_id(&s) {
+        s
+    } else {
+        // Empty, or a name the site's own paths use (`page`).
+        format!("{s}-term").trim_start_matches('-').to_string()
+    }
 }
 
 fn build_taxonomies(
@@ -876,6 +881,8 @@ mod tests {
         assert_eq!(license_name("apache-2.0"), "Apache 2.0");
         assert_eq!(term_slug("openrail++"), "openrail-plus-plus");
         assert_eq!(term_slug("cc-by-4.0"), "cc-by-4.0");
+        assert_eq!(term_slug("page"), "page-term");
+        assert_eq!(term_slug(".."), "term");
     }
 
     #[test]

@@ -52,7 +52,7 @@ impl Staging {
 
     /// Writes one file (`rel` uses `/`), creating its folders.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), SiteError> {
-        let path = self.dir.join(rel);
+        let path = inside(&self.dir, rel)?;
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(|e| SiteError::io("create", parent, &e))?;
         }
@@ -135,7 +135,7 @@ pub fn write_if_changed(
     if old_hash == Some(hash) {
         return Ok(None);
     }
-    let path = dir.join(rel);
+    let path = inside(dir, rel)?;
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(|e| SiteError::io("create", parent, &e))?;
     }
@@ -165,9 +165,26 @@ fn replace_file(
     Ok(())
 }
 
+/// `dir/rel`, if `rel` (which uses `/`) is a path inside `dir`: relative,
+/// each segment a plain name (no `..`, `.`, empty segment or `\\`). Every
+/// file of the output is written through this check, so no data, whatever
+/// it holds, can make a build write or remove a file elsewhere.
+pub fn inside(dir: &Path, rel: &str) -> Result<PathBuf, SiteError> {
+    let plain = |s: &str| !matches!(s, "" | "." | "..") && !s.contains('\\') && !s.contains(':');
+    if rel.split('/').all(plain) {
+        Ok(dir.join(rel))
+    } else {
+        Err(SiteError::new(format!(
+            "refusing to write `{rel}`: it is not a path inside the output folder {}",
+            dir.display()
+        ))
+        .hint("an id, alias or path in the site's data makes this path; every file of the site stays inside the output folder"))
+    }
+}
+
 /// Removes `dir/rel` and the folders it leaves empty (up to `dir`).
 pub fn remove_output_file(dir: &Path, rel: &str) -> Result<(), SiteError> {
-    let path = dir.join(rel);
+    let path = inside(dir, rel)?;
     match std::fs::remove_file(&path) {
         Ok(()) => {}
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
@@ -547,6 +564,27 @@ fn highlight_css() -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_paths_inside_the_output_folder_are_written() {
+        let dir = Path::new("/site/public");
+        for good in ["index.html", "models/bert/index.html", "a.b/c..d/e.html"] {
+            assert_eq!(inside(dir, good).unwrap(), dir.join(good));
+        }
+        for bad in [
+            "../index.html",
+            "models/../../x",
+            "/etc/passwd",
+            "",
+            "models//index.html",
+            "./index.html",
+            "models/./index.html",
+            "a\\..\\b",
+            "C:/x",
+        ] {
+            assert!(inside(dir, bad).is_err(), "{bad:?} must be refused");
+        }
+    }
 
     #[test]
     fn a_long_sitemap_becomes_an_index_of_parts() {

@@ -138,6 +138,69 @@ fn invalid_model_id_suggests_a_file_name() {
 }
 
 #[test]
+fn model_ids_of_dots_or_site_paths_are_refused() {
+    // `..yaml` has the stem `.` and `...yaml` the stem `..`: as ids they
+    // would write their page over the catalog and the home page.
+    for (file, id) in [
+        ("data/models/..yaml", "."),
+        ("data/models/...yaml", ".."),
+        ("data/models/page.yaml", "page"),
+        ("data/models/.hidden.yaml", ".hidden"),
+    ] {
+        let (site, run) = fails_after(|s| {
+            s.write(
+                file,
+                "name: Intruder\ncreator: meta\ncategory: generative\n",
+            );
+        });
+        run.expect_stderr(&format!("{file}:1:1"))
+            .expect_stderr(&format!("`{id}` is not a valid model id"))
+            .expect_stderr("rename the file to data/models/");
+        assert!(
+            site.read("public/models/index.html")
+                .contains("BERT base uncased")
+        );
+        assert!(
+            site.read("public/index.html")
+                .contains("Welcome to the atlas")
+        );
+    }
+}
+
+#[test]
+fn a_data_file_key_that_is_not_an_id_names_its_line() {
+    let (_, run) = fails_after(|s| {
+        s.write(
+            "data/creators.yaml",
+            "google:\n  name: Google\nmeta:\n  name: Meta AI\npage:\n  name: Pages Inc\n",
+        );
+    });
+    run.expect_stderr("data/creators.yaml:6")
+        .expect_stderr("`page` is not a valid id for a creator")
+        .expect_stderr("rename it to `page-model`");
+}
+
+#[test]
+fn an_alias_that_leaves_the_output_folder_is_refused() {
+    for alias in ["../../escaped", "/", "guides/../../x", "a//b"] {
+        let (site, run) = fails_after(|s| {
+            s.write(
+                "site/about.md",
+                &format!(
+                    "---\ntitle: About\naliases:\n  - /old-about/\n  - \"{alias}\"\n---\n\nText.\n"
+                ),
+            );
+        });
+        run.expect_stderr("site/about.md:5:5")
+            .expect_stderr(&format!(
+                "the alias `{alias}` cannot be a path of this site"
+            ));
+        assert!(!site.root().parent().unwrap().join("escaped").exists());
+        assert!(!site.path("escaped").exists());
+    }
+}
+
+#[test]
 fn bad_front_matter_names_the_line() {
     let (_, run) = fails_after(|s| {
         s.write(

@@ -633,6 +633,17 @@ fn usage_mistakes_exit_with_2_and_write_nothing() {
         .expect_code(2)
         .expect_stderr("`Tiny Tagger` is not a valid model id")
         .expect_stderr("try `tiny-tagger`");
+    for (id, better) in [
+        (".", "model"),
+        ("..", "model"),
+        ("page", "page-model"),
+        (".x", "x"),
+    ] {
+        import(&site, &[&card("Tiny-Tagger"), "--id", id])
+            .expect_code(2)
+            .expect_stderr(&format!("`{id}` is not a valid model id"))
+            .expect_stderr(&format!("try `{better}`"));
+    }
     import(&site, &[&card("Tiny-Tagger"), "--creator", "Meta AI"])
         .expect_code(2)
         .expect_stderr(

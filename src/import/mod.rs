@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 use crate::config::{Config, Overrides};
 use crate::error::{Errors, SiteError, did_you_mean};
 use crate::source::data::{ModelData, Seg};
-use crate::source::{MODELS_DIR, PAGES_DIR, id_suggestion, is_valid_id};
+use crate::source::{ID_RULE, MODELS_DIR, PAGES_DIR, id_problem, id_suggestion, is_valid_id};
 
 use card::{Card, STDIN_NAME};
 use emit::Node;
@@ -221,10 +221,10 @@ fn check_usage(options: &ImportOptions) -> Result<(), Failure> {
         )));
     }
     if let Some(id) = &options.id
-        && !is_valid_id(id)
+        && let Some(problem) = id_problem(id)
     {
         return Err(Failure::Usage(format!(
-            "`{id}` is not a valid model id (ids use only lowercase letters, digits, `.`, `_` and `-`); try `{}`",
+            "`{id}` is not a valid model id ({problem}); try `{}`",
             id_suggestion(id)
         )));
     }
@@ -260,7 +260,7 @@ fn check_flag(
     let hint = did_you_mean(value, map.keys())
         .unwrap_or_else(|| format!("try `{}`", id_suggestion(value)));
     Err(Failure::Usage(format!(
-        "{flag} `{value}` is neither a {} of {} nor a valid id (lowercase letters, digits, `.`, `_` and `-`); {hint}",
+        "{flag} `{value}` is neither a {} of {} nor a valid id ({ID_RULE}); {hint}",
         kind.singular(),
         map.rel.display()
     )))

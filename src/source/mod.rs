@@ -18,7 +18,7 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::error::{Errors, SiteError};
-use data::{Category, Creator, Library, ModelData, Source, YamlFile};
+use data::{Category, Creator, Library, ModelData, Seg, Source, YamlFile};
 use pages::PageSource;
 
 /// Entries by id, in the order of their file.
@@ -463,16 +463,41 @@ fn read_input(root: &Path, rel: &Path, kind: Kind) -> Input {
     }
 }
 
-/// Whether `id` is a valid model id: lowercase `[a-z0-9._-]`.
+/// The id rule in words, for messages.
+pub const ID_RULE: &str = "ids start with a lowercase letter or digit and use only lowercase letters, digits, `.`, `_` and `-`";
+
+/// Names that an output path of the site already uses inside the folders
+/// where ids become paths: `models/page/2/` is a page of the catalog and
+/// `creators/page/2/` one of the creators' list.
+pub const RESERVED_IDS: &[&str] = &["page", "index.html"];
+
+/// Whether `id` is a valid id of a model or of an entry of a data file
+/// (creators, categories, sources, libraries): a lowercase letter or digit,
+/// then lowercase letters, digits, `.`, `_` and `-` (so never `.` or `..`),
+/// and not one of [`RESERVED_IDS`].
 pub fn is_valid_id(id: &str) -> bool {
-    !id.is_empty()
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
+    id_problem(id).is_none()
+}
+
+/// What is wrong with `id`, in words, or `None` if it is valid.
+pub fn id_problem(id: &str) -> Option<String> {
+    let bytes = id.as_bytes();
+    let Some(first) = bytes.first() else {
+        return Some("an id cannot be empty".to_string());
+    };
+    let allowed = |b: &u8| b.is_ascii_lowercase() || b.is_ascii_digit();
+    if !allowed(first) || !bytes.iter().all(|b| allowed(b) || b"._-".contains(b)) {
+        return Some(ID_RULE.to_string());
+    }
+    if RESERVED_IDS.contains(&id) {
+        return Some(format!("`{id}` is a name the site's own pages use"));
+    }
+    None
 }
 
 /// A valid id close to an invalid one: lowercase, with `-` for anything
-/// else (`Acme Model 7B!` -> `acme-model-7b`). Empty if nothing is left.
+/// else (`Acme Model 7B!` -> `acme-model-7b`), starting with a letter or
+/// digit; `model` if nothing is left, and a reserved name gets `-model`.
 pub fn id_suggestion(id: &str) -> String {
     let mut out = String::new();
     for c in id.chars().flat_map(char::to_lowercase) {
@@ -482,19 +507,28 @@ pub fn id_suggestion(id: &str) -> String {
             out.push('-');
         }
     }
-    out.trim_matches('-').to_string()
+    let out = out
+        .trim_start_matches(['.', '_', '-'])
+        .trim_end_matches('-');
+    if out.is_empty() {
+        "model".to_string()
+    } else if RESERVED_IDS.contains(&out) {
+        format!("{out}-model")
+    } else {
+        out.to_string()
+    }
 }
 
 fn read_model(root: &Path, rel: &Path) -> Result<ModelSource, SiteError> {
     let id = stem_of(rel);
     let file = YamlFile::read(root, rel)?;
-    if !is_valid_id(&id) {
+    if let Some(problem) = id_problem(&id) {
         let better = id_suggestion(&id);
-        return Err(SiteError::new(format!(
-            "`{id}` is not a valid model id: ids use only lowercase letters, digits, `.`, `_` and `-`"
-        ))
-        .in_file(rel)
-        .hint(format!("rename the file to {MODELS_DIR}/{better}.yaml")));
+        return Err(
+            SiteError::new(format!("`{id}` is not a valid model id: {problem}"))
+                .in_file(rel)
+                .hint(format!("rename the file to {MODELS_DIR}/{better}.yaml")),
+        );
     }
     let data: ModelData = file.parse("a model")?;
     Ok(ModelSource {
@@ -526,13 +560,25 @@ fn read_map<T: for<'de> serde::Deserialize<'de>>(
         Err(e) => return (MapFile::default(), Some(e)),
     };
     match file.parse::<IdMap<T>>(what) {
-        Ok(entries) => (
-            MapFile {
-                file: Some(file),
-                entries,
-            },
-            None,
-        ),
+        Ok(entries) => {
+            let bad = entries.keys().find_map(|id| Some((id, id_problem(id)?)));
+            let error = bad.map(|(id, problem)| {
+                let (line, column) = file.locate(&[Seg::Key(id)]);
+                SiteError::new(format!("`{id}` is not a valid id for {what}: {problem}"))
+                    .at(&file.path, line, column)
+                    .hint(format!(
+                        "rename it to `{}`, here and wherever it is named",
+                        id_suggestion(id)
+                    ))
+            });
+            (
+                MapFile {
+                    file: Some(file),
+                    entries,
+                },
+                error,
+            )
+        }
         Err(e) => (
             MapFile {
                 file: Some(file),
@@ -553,5 +599,25 @@ mod tests {
         assert!(is_valid_id("gpt2.5_x"));
         assert!(!is_valid_id("Bert Base"));
         assert_eq!(id_suggestion("Bert Base!"), "bert-base");
+        for bad in [
+            ".",
+            "..",
+            "",
+            "-x",
+            ".hidden",
+            "_x",
+            "page",
+            "index.html",
+            "a/b",
+            "a\\b",
+        ] {
+            assert!(!is_valid_id(bad), "{bad:?} must be refused");
+            let better = id_suggestion(bad);
+            assert!(is_valid_id(&better), "{bad:?} -> {better:?} must be valid");
+        }
+        assert_eq!(id_suggestion(".."), "model");
+        assert_eq!(id_suggestion("page"), "page-model");
+        assert_eq!(id_suggestion(".hidden"), "hidden");
+        assert!(is_valid_id("0x") && is_valid_id("pages") && is_valid_id("v1.0"));
     }
 }

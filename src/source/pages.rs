@@ -10,7 +10,7 @@ use std::sync::Arc;
 use serde::Deserialize;
 
 use crate::error::SiteError;
-use crate::source::data::YamlFile;
+use crate::source::data::{Seg, YamlFile, locate};
 
 /// A page's front matter.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -114,6 +114,18 @@ impl PageSource {
                 body_start,
             } => {
                 let front: FrontMatter = yaml.parse_at(&text[start..end], 1, "front matter")?;
+                for (i, alias) in front.aliases.iter().enumerate() {
+                    if let Some(problem) = alias_problem(alias) {
+                        let path = [Seg::Key("aliases"), Seg::Index(i)];
+                        let (line, column) = locate(&text[start..end], &path).unwrap_or((0, 1));
+                        return Err(SiteError::new(format!(
+                            "the alias `{alias}` cannot be a path of this site: {problem}"
+                        ))
+                        .at(rel, line + 1, column)
+                        .with_source(text.clone())
+                        .hint("write an old path of the site, such as `/old/path/` or `old/page.html`"));
+                    }
+                }
                 let body_line = text[..body_start].matches('\n').count();
                 (front, body_start, body_line)
             }
@@ -133,6 +145,30 @@ impl PageSource {
             body_line,
         })
     }
+}
+
+/// What keeps `alias` (a front matter `aliases` entry) from being a path
+/// inside the output folder, or `None`: it must name at least one folder
+/// or file, and no segment may be empty, `.` or `..`, or hold `\\` or a
+/// control character.
+pub fn alias_problem(alias: &str) -> Option<&'static str> {
+    let path = alias.trim_start_matches('/');
+    let path = path.strip_suffix('/').unwrap_or(path);
+    if path.is_empty() {
+        return Some("it is the home page");
+    }
+    for segment in path.split('/') {
+        match segment {
+            "" => return Some("it has an empty segment (`//`)"),
+            "." | ".." => return Some("`.` and `..` would leave the output folder"),
+            _ if segment.contains('\\') => return Some("it holds `\\`"),
+            _ if segment.chars().any(char::is_control) => {
+                return Some("it holds a control character");
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Where the front matter of a Markdown text is, if it has any.
