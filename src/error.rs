@@ -93,13 +93,22 @@ impl SiteError {
             miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
         }
         .with_wrap_lines(color);
-        let span = self.byte_offset();
-        let source = match (span, &self.snippet_source, &self.location) {
-            (Some(_), Some(text), Some(loc)) => Some(miette::NamedSource::new(
-                loc.file.display().to_string(),
-                text.to_string(),
-            )),
-            _ => None,
+        let snippet = self.snippet();
+        // A cut line's columns are the window's, not the file's: the frame
+        // then names only the file (the message holds the position).
+        let handler = match &snippet {
+            Some((_, _, true)) => handler.without_primary_span_start(),
+            _ => handler,
+        };
+        let (source, span) = match (snippet, &self.location) {
+            (Some((text, span, _)), Some(loc)) => (
+                Some(miette::NamedSource::new(
+                    loc.file.display().to_string(),
+                    text,
+                )),
+                Some(span),
+            ),
+            _ => (None, None),
         };
         let report = Report {
             error: self,
@@ -113,9 +122,15 @@ impl SiteError {
         out
     }
 
-    fn byte_offset(&self) -> Option<(usize, usize)> {
+    /// The text to draw under the message and the span to mark in it. A
+    /// line longer than [`SNIPPET_WIDTH`] is cut to a window around the
+    /// column (`…` marks what is left out), and the lines before it are
+    /// kept only as line breaks, so the drawing keeps the file's line
+    /// numbers and stays narrow however long the line is.
+    /// The flag says whether the line was cut.
+    fn snippet(&self) -> Option<(String, (usize, usize), bool)> {
         let (text, loc) = (self.snippet_source.as_deref()?, self.location.as_ref()?);
-        let line_start = if loc.line == 1 {
+        let line_start = if loc.line <= 1 {
             0
         } else {
             text.match_indices('\n').nth(loc.line - 2)?.0 + 1
@@ -124,17 +139,44 @@ impl SiteError {
         // Columns count characters; turn the column into a byte offset.
         let col_bytes: usize = line_text
             .chars()
-            .take(loc.column - 1)
+            .take(loc.column.saturating_sub(1))
             .map(char::len_utf8)
             .sum();
         let rest = &line_text[col_bytes..];
         let len = rest
             .find(|c: char| c.is_whitespace() || c == ':' || c == ',')
             .unwrap_or(rest.len())
-            .max(1);
-        Some((line_start + col_bytes, len.min(rest.len().max(1))))
+            .clamp(1, rest.len().max(1));
+        if line_text.chars().count() <= SNIPPET_WIDTH {
+            return Some((text.to_string(), (line_start + col_bytes, len), false));
+        }
+        let before: String = {
+            let mut b: Vec<char> = line_text[..col_bytes]
+                .chars()
+                .rev()
+                .take(SNIPPET_WIDTH / 2)
+                .collect();
+            b.reverse();
+            b.into_iter().collect()
+        };
+        let after: String = rest.chars().take(SNIPPET_WIDTH / 2).collect();
+        let mut window = "\n".repeat(loc.line.saturating_sub(1));
+        if before.len() < col_bytes {
+            window.push('…');
+        }
+        let offset = window.len() + before.len();
+        window.push_str(&before);
+        window.push_str(&after);
+        if after.len() < rest.len() {
+            window.push('…');
+        }
+        Some((window, (offset, len.min(after.len().max(1))), true))
     }
 }
+
+/// The widest line drawn whole under an error; a longer one is cut to a
+/// window of about this many characters around the column.
+const SNIPPET_WIDTH: usize = 160;
 
 impl fmt::Display for SiteError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -271,6 +313,38 @@ mod tests {
     fn line_col_counts_from_one() {
         assert_eq!(line_col("ab\ncd", 0), (1, 1));
         assert_eq!(line_col("ab\ncd", 4), (2, 2));
+    }
+
+    #[test]
+    fn a_long_line_is_drawn_as_a_window_around_the_column() {
+        // Columns past 65,535 once ended the program while drawing.
+        let line = format!("note: {}é: y", "é".repeat(70_000));
+        let text: Arc<str> = format!("name: x\n{line}\nmore: z\n").into();
+        let column = line.chars().position(|c| c == ':').unwrap();
+        let column = line
+            .chars()
+            .skip(column + 1)
+            .position(|c| c == ':')
+            .unwrap()
+            + column
+            + 2;
+        let error = SiteError::new("mapping values are not allowed here")
+            .at("data/models/x.yaml", 2, column)
+            .with_source(text);
+        let drawn = error.render(false);
+        assert!(
+            drawn.contains("data/models/x.yaml:2:70008: mapping values"),
+            "{drawn}"
+        );
+        assert!(drawn.contains(" 2 │ …éé"), "{drawn}");
+        assert!(drawn.contains("é: y"), "{drawn}");
+        assert!(drawn.lines().all(|l| l.chars().count() < 400), "{drawn}");
+        for column in [0, 1, 70_010, usize::MAX] {
+            let e = SiteError::new("x")
+                .at("f.yaml", 2, column)
+                .with_source(error.snippet_source.clone().unwrap());
+            assert!(e.render(false).contains("f.yaml:2:"));
+        }
     }
 
     #[test]

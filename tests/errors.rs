@@ -201,6 +201,23 @@ fn an_alias_that_leaves_the_output_folder_is_refused() {
 }
 
 #[test]
+fn a_yaml_error_past_column_65535_is_shown() {
+    let (_, run) = fails_after(|s| {
+        let long = "x".repeat(70_000);
+        s.write(
+            "data/models/llama.yaml",
+            &format!(
+                "name: LLaMA\ncreator: meta\ncategory: generative\nextra:\n  note: {long}: y\n"
+            ),
+        );
+    });
+    run.expect_stderr("data/models/llama.yaml:5:70009")
+        .expect_stderr("…xxxx")
+        .expect_stderr("quote values that contain `: `");
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+}
+
+#[test]
 fn bad_front_matter_names_the_line() {
     let (_, run) = fails_after(|s| {
         s.write(

@@ -624,6 +624,21 @@ fn a_card_from_standard_input_needs_an_id_or_a_model_index_name() {
 }
 
 #[test]
+fn a_card_with_an_error_far_along_a_line_is_reported() {
+    let site = Site::new();
+    let prompt = "Please agree. ".repeat(5_000);
+    let card = format!(
+        "---\nlicense: mit\nextra_gated_prompt: {prompt}Terms: apply\n---\n\n# Gated\n\nText.\n"
+    );
+    let run = import_stdin(&site, &[], &card);
+    run.expect_code(1)
+        .expect_stderr("mapping values are not allowed")
+        .expect_stderr("<stdin>:3:70026")
+        .expect_stderr("1 of 1 card was not imported");
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+}
+
+#[test]
 fn usage_mistakes_exit_with_2_and_write_nothing() {
     let site = Site::new();
     import(&site, &[&card("Tiny-Tagger"), &card("merge"), "--id", "x"])
