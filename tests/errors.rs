@@ -218,6 +218,65 @@ fn a_yaml_error_past_column_65535_is_shown() {
 }
 
 #[test]
+fn deep_nesting_is_refused_at_once_at_its_line() {
+    let (_, run) = fails_after(|s| {
+        let n = 200_000;
+        s.write(
+            "data/models/llama.yaml",
+            &format!(
+                "name: LLaMA\ncreator: meta\ncategory: generative\nextra:\n  deep: {}{}\n",
+                "[".repeat(n),
+                "]".repeat(n)
+            ),
+        );
+    });
+    run.expect_stderr("data/models/llama.yaml:5:109")
+        .expect_stderr("the YAML nests lists or maps more than 100 deep");
+}
+
+#[test]
+fn a_file_past_the_size_limit_or_not_utf8_is_refused() {
+    let (_, run) = fails_after(|s| {
+        let big = "word ".repeat(11 << 18);
+        s.write(
+            "site/guides/big.md",
+            &format!("---\ntitle: Big\n---\n\n{big}\n"),
+        );
+    });
+    run.expect_stderr("site/guides/big.md")
+        .expect_stderr("larger than 10 MiB");
+    let (site, _) = fails_after(|s| {
+        std::fs::write(
+            s.path("data/models/llama.yaml"),
+            b"name: LLaMA\ncreator: meta\nsummary: caf\xe9\n",
+        )
+        .unwrap();
+    });
+    site.build()
+        .expect_stderr("data/models/llama.yaml:3:13")
+        .expect_stderr("the file is not UTF-8 text");
+}
+
+#[test]
+fn a_byte_order_mark_and_crlf_line_ends_are_read() {
+    let site = Site::new();
+    site.write(
+        "data/models/llama.yaml",
+        "\u{feff}name: LLaMA\r\ncreator: meta\r\ncategory: generative\r\nsummary: Crlf text.\r\n",
+    );
+    site.write(
+        "site/about.md",
+        "\u{feff}---\r\ntitle: About\r\n---\r\n\r\nAbout us.\r\n",
+    );
+    site.build().expect_code(0);
+    assert!(
+        site.read("public/models/llama/index.html")
+            .contains("Crlf text.")
+    );
+    assert!(site.read("public/about/index.html").contains("About us."));
+}
+
+#[test]
 fn bad_front_matter_names_the_line() {
     let (_, run) = fails_after(|s| {
         s.write(

@@ -639,6 +639,21 @@ fn a_card_with_an_error_far_along_a_line_is_reported() {
 }
 
 #[test]
+fn a_card_nested_too_deep_is_refused_at_its_line() {
+    let site = Site::new();
+    let n = 150_000;
+    let card = format!(
+        "---\nlicense: mit\ndeep: {}{}\n---\n\nText.\n",
+        "{a: ".repeat(n),
+        "}".repeat(n)
+    );
+    import_stdin(&site, &[], &card)
+        .expect_code(1)
+        .expect_stderr("<stdin>:3:")
+        .expect_stderr("the YAML nests lists or maps more than 100 deep");
+}
+
+#[test]
 fn usage_mistakes_exit_with_2_and_write_nothing() {
     let site = Site::new();
     import(&site, &[&card("Tiny-Tagger"), &card("merge"), "--id", "x"])

@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use yaml_rust2::{Yaml, YamlLoader};
 
-use crate::error::{SiteError, line_col};
+use crate::error::SiteError;
 use crate::source::data::{Seg, YamlFile, locate};
 use crate::source::pages::{FrontMatterSplit, split_front_matter};
 
@@ -70,22 +70,12 @@ pub fn read(path: &Path, stdin: Option<&str>) -> Result<Card, SiteError> {
     let (shown, text, folder_name, repo) = match stdin {
         Some(text) => (PathBuf::from(STDIN_NAME), text.to_string(), None, None),
         None => {
-            let bytes = std::fs::read(path).map_err(|e| {
-                let err = SiteError::io("read", path, &e);
-                if e.kind() == std::io::ErrorKind::NotFound {
+            let text = crate::source::read_text(path, path).map_err(|err| {
+                if !path.exists() {
                     err.hint("give the path of a model card, such as path/to/model/README.md, or `-` to read one from standard input")
                 } else {
                     err
                 }
-            })?;
-            let text = String::from_utf8(bytes).map_err(|e| {
-                // Everything before the first bad byte is UTF-8.
-                let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-                let valid = std::str::from_utf8(valid).unwrap_or_default();
-                let (line, column) = line_col(valid, valid.len());
-                SiteError::new("the card is not UTF-8 text")
-                    .at(path, line, column)
-                    .hint("save the card as UTF-8")
             })?;
             let (folder_name, repo) = names_from_path(path);
             (path.to_path_buf(), text, folder_name, repo)

@@ -156,11 +156,17 @@ pub fn import(options: &ImportOptions) -> Result<ImportReport, Failure> {
         options.category.as_deref(),
     )?;
     let stdin = if options.cards.iter().any(|c| c.as_os_str() == "-") {
-        let mut text = String::new();
-        std::io::stdin().read_to_string(&mut text).map_err(|e| {
-            Failure::Site(SiteError::new(format!("cannot read standard input: {e}")).into())
-        })?;
-        Some(text)
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .take(crate::source::MAX_FILE_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| {
+                Failure::Site(SiteError::new(format!("cannot read standard input: {e}")).into())
+            })?;
+        Some(
+            crate::source::text_of(bytes, Path::new(card::STDIN_NAME))
+                .map_err(|e| Failure::Site(e.into()))?,
+        )
     } else {
         None
     };

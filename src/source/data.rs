@@ -464,8 +464,7 @@ pub struct YamlFile {
 
 impl YamlFile {
     pub fn read(root: &Path, rel: &Path) -> Result<YamlFile, SiteError> {
-        let text =
-            std::fs::read_to_string(root.join(rel)).map_err(|e| SiteError::io("read", rel, &e))?;
+        let text = crate::source::read_text(&root.join(rel), rel)?;
         Ok(YamlFile {
             path: rel.to_path_buf(),
             text: text.into(),
@@ -487,6 +486,14 @@ impl YamlFile {
     ) -> Result<T, SiteError> {
         // An empty document is an empty map, not an error about `null`.
         let text = if text.trim().is_empty() { "{}" } else { text };
+        if let Some((line, column)) = too_deep(text) {
+            return Err(SiteError::new(format!(
+                "the YAML nests lists or maps more than {MAX_YAML_DEPTH} deep"
+            ))
+            .at(&self.path, line + line_offset, column)
+            .with_source(self.text.clone())
+            .hint("no field needs this depth: flatten the value, or quote it to keep it as text"));
+        }
         serde_yaml_ng::from_str(text).map_err(|e| yaml_error(&e, self, line_offset, what))
     }
 
@@ -495,6 +502,75 @@ impl YamlFile {
     pub fn locate(&self, path: &[Seg<'_>]) -> (usize, usize) {
         locate(&self.text, path).unwrap_or((1, 1))
     }
+}
+
+/// How deep a YAML file may nest flow collections (`[...]`, `{...}`). The
+/// YAML parser takes time that grows with the square of this depth, so a
+/// deeper file is refused by [`too_deep`] before it is parsed.
+pub const MAX_YAML_DEPTH: usize = 100;
+
+/// The 1-based line and column of the first `[` or `{` of `text` that opens
+/// a flow collection deeper than [`MAX_YAML_DEPTH`], or `None`. One pass,
+/// stopping there: quoted scalars and comments are skipped, and outside a
+/// flow collection a bracket counts only where a value can start (at the
+/// start of a line or after a space), not inside a word such as `a[[1]`.
+pub fn too_deep(text: &str) -> Option<(usize, usize)> {
+    let (mut line, mut column, mut depth) = (1usize, 0usize, 0usize);
+    let mut chars = text.chars().peekable();
+    // The character before the current one on this line (`None` at a line
+    // start), to tell a token's start from the middle of a word.
+    let mut before: Option<char> = None;
+    let at_token_start = |before: Option<char>, depth: usize| {
+        before.is_none_or(|b| b.is_whitespace() || (depth > 0 && "[{,:".contains(b)))
+    };
+    while let Some(c) = chars.next() {
+        column += 1;
+        match c {
+            '\n' => {
+                line += 1;
+                column = 0;
+                before = None;
+                continue;
+            }
+            '#' if before.is_none_or(char::is_whitespace) => {
+                while chars.next_if(|&n| n != '\n').is_some() {}
+            }
+            '"' | '\'' if at_token_start(before, depth) => {
+                // A quoted scalar, which may span lines.
+                while let Some(q) = chars.next() {
+                    column += 1;
+                    if q == '\n' {
+                        line += 1;
+                        column = 0;
+                    } else if q == '\\' && c == '"' {
+                        if chars.next() == Some('\n') {
+                            line += 1;
+                            column = 0;
+                        } else {
+                            column += 1;
+                        }
+                    } else if q == c {
+                        if c == '\'' && chars.peek() == Some(&'\'') {
+                            chars.next();
+                            column += 1;
+                        } else {
+                            break;
+                        }
+                    }
+                }
+            }
+            '[' | '{' if depth > 0 || at_token_start(before, depth) => {
+                depth += 1;
+                if depth > MAX_YAML_DEPTH {
+                    return Some((line, column));
+                }
+            }
+            ']' | '}' if depth > 0 => depth -= 1,
+            _ => {}
+        }
+        before = Some(c);
+    }
+    None
 }
 
 /// One step of a path into a YAML document.
@@ -633,6 +709,39 @@ fn yaml_error(
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn nesting_past_the_limit_is_found_in_one_pass() {
+        let deep = |n: usize| {
+            format!(
+                "name: x\nextra:\n  deep: {}{}\n",
+                "[".repeat(n),
+                "]".repeat(n)
+            )
+        };
+        assert_eq!(too_deep(&deep(MAX_YAML_DEPTH)), None);
+        assert_eq!(
+            too_deep(&deep(MAX_YAML_DEPTH + 1)),
+            Some((3, 9 + MAX_YAML_DEPTH))
+        );
+        // A million levels are refused at once, at the first one too many.
+        let started = std::time::Instant::now();
+        assert_eq!(too_deep(&deep(1_000_000)), Some((3, 9 + MAX_YAML_DEPTH)));
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
+        let mixed = format!("a: {}", "{k: [".repeat(60));
+        assert_eq!(too_deep(&mixed), Some((1, 4 + 5 * 50)));
+        // Brackets in words, quotes and comments are not nesting.
+        let plain = format!(
+            "a: x{}\nb: \"{}\"\nc: '{}'\nd: 1 # {}\ne: 'it''s [' \n",
+            "[".repeat(300),
+            "[".repeat(300),
+            "{".repeat(300),
+            "[".repeat(300)
+        );
+        assert_eq!(too_deep(&plain), None);
+        assert_eq!(too_deep("a: \"x\\\"[[[\"\nb: [1, [2, 3]]\n"), None);
+    }
+
     use super::*;
 
     #[test]

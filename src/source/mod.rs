@@ -463,6 +463,48 @@ fn read_input(root: &Path, rel: &Path, kind: Kind) -> Input {
     }
 }
 
+/// The largest input file read (a data file, a page, a model card): 10 MiB,
+/// a hundred times the largest model card we know of. A larger file is an
+/// error rather than a slow build.
+pub const MAX_FILE_BYTES: u64 = 10 << 20;
+
+/// Reads the text file `path` (`shown` in messages): an error, at the file
+/// and where the first bad byte is, if it is larger than [`MAX_FILE_BYTES`]
+/// or not UTF-8. A leading byte-order mark is dropped.
+pub fn read_text(path: &Path, shown: &Path) -> Result<String, SiteError> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| SiteError::io("read", shown, &e))?;
+    text_of(bytes, shown)
+}
+
+/// `bytes` as text, with the checks of [`read_text`].
+pub fn text_of(bytes: Vec<u8>, shown: &Path) -> Result<String, SiteError> {
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(SiteError::new(format!(
+            "the file is larger than {} MiB, the limit for one input file",
+            MAX_FILE_BYTES >> 20
+        ))
+        .in_file(shown)
+        .hint("split it into smaller files, or move large data out of the site"));
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        // Everything before the first bad byte is UTF-8.
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let valid = std::str::from_utf8(valid).unwrap_or_default();
+        let (line, column) = crate::error::line_col(valid, valid.len());
+        SiteError::new("the file is not UTF-8 text")
+            .at(shown, line, column)
+            .hint("save the file as UTF-8")
+    })?;
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    })
+}
+
 /// The id rule in words, for messages.
 pub const ID_RULE: &str = "ids start with a lowercase letter or digit and use only lowercase letters, digits, `.`, `_` and `-`";
 

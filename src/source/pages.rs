@@ -93,9 +93,7 @@ impl PageSource {
 
     /// Reads a Markdown file; `needs_title` is false for model prose.
     pub fn read(root: &Path, rel: &Path, needs_title: bool) -> Result<PageSource, SiteError> {
-        let text: Arc<str> = std::fs::read_to_string(root.join(rel))
-            .map_err(|e| SiteError::io("read", rel, &e))?
-            .into();
+        let text: Arc<str> = crate::source::read_text(&root.join(rel), rel)?.into();
         let hash = crate::render::memo::hash_bytes(text.as_bytes());
         let yaml = YamlFile {
             path: rel.to_path_buf(),
