@@ -76,6 +76,9 @@ pub struct LinkCheckConfig {
     pub max_concurrency: usize,
     pub check_fragments: bool,
     pub cache_max_age: String,
+    /// The configuration file these settings came from, for messages.
+    #[serde(skip)]
+    pub file: PathBuf,
 }
 
 impl Default for LinkCheckConfig {
@@ -90,6 +93,7 @@ impl Default for LinkCheckConfig {
             max_concurrency: 64,
             check_fragments: false,
             cache_max_age: "1d".into(),
+            file: PathBuf::from(CONFIG_FILE),
         }
     }
 }
@@ -157,6 +161,9 @@ pub struct Overrides {
 pub struct Config {
     /// The site folder.
     pub root: PathBuf,
+    /// The configuration file read: relative to `root` when it is inside
+    /// it (`modelsite.toml`, or what `--config` named), else absolute.
+    pub file: PathBuf,
     pub title: String,
     pub description: String,
     /// Always ends with `/`.
@@ -229,8 +236,11 @@ impl Config {
             None => root.join(&file.build.output_dir),
         };
         let extra = serde_json::to_value(&file.extra).unwrap_or(serde_json::Value::Null);
+        let mut link_check = file.link_check;
+        link_check.file.clone_from(&shown);
         Ok(Config {
             root: root.to_path_buf(),
+            file: shown,
             title: file.title,
             description: file.description,
             base_url,
@@ -240,7 +250,7 @@ impl Config {
             output_dir,
             minify: file.build.minify,
             drafts: overrides.drafts,
-            link_check: file.link_check,
+            link_check,
             catalog: file.catalog,
             search: file.search,
             feed: file.feed,
@@ -323,6 +333,7 @@ impl Config {
         let (base_url, base_path) = normalize_base_url(base_url).unwrap_or_default();
         Config {
             root: PathBuf::from("."),
+            file: PathBuf::from(CONFIG_FILE),
             title: String::new(),
             description: String::new(),
             base_url,

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use crate::build::{BuildOptions, BuildReport, OutputState, Timings, both, build_staged, sorted};
 use crate::catalog::{self, Catalog};
-use crate::config::{CONFIG_FILE, Config};
+use crate::config::Config;
 use crate::error::{Errors, SiteError};
 use crate::links::internal::{self, PageLinks, Published};
 use crate::output;
@@ -141,16 +141,13 @@ impl Session {
         let mut config_changed = false;
         let mut templates_changed = false;
         let mut static_changed = false;
-        let config_file = self
-            .options
-            .overrides
-            .config_file
-            .clone()
-            .unwrap_or_else(|| PathBuf::from(CONFIG_FILE));
+        // The configuration file read, which `--config` may have named.
+        let config_file = self.config.file.clone();
+        let config_abs = canonical(&self.options.root.join(&config_file));
         let mut source_paths = Vec::new();
         for path in changed {
             let rel = self.relative(path);
-            if rel == config_file {
+            if rel == config_file || canonical(path) == config_abs {
                 config_changed = true;
             } else if output::is_static_source(&rel) {
                 static_changed = true;
@@ -510,4 +507,9 @@ impl Published for Overlay<'_> {
         }
         (self.state.files.contains_key(file) || self.new_names.contains(file)).then_some(None)
     }
+}
+
+/// `path` with links and `..` resolved, or as it is if it does not exist.
+fn canonical(path: &Path) -> PathBuf {
+    path.canonicalize().unwrap_or_else(|_| path.to_path_buf())
 }

@@ -385,6 +385,32 @@ fn unknown_config_key_suggests_the_right_one() {
 }
 
 #[test]
+fn mistakes_in_the_file_given_by_config_name_that_file() {
+    let site = Site::new();
+    site.write(
+        "prod.toml",
+        "title = \"T\"\nbase_url = \"https://user.github.io/repo/\"\ntheme = \"fancy\"\n",
+    );
+    site.run(&["build", "--config", "prod.toml"])
+        .expect_code(1)
+        .expect_stderr("prod.toml:3:")
+        .expect_stderr("theme `fancy` not found");
+    site.write(
+        "prod.toml",
+        "title = \"T\"\nbase_url = \"https://user.github.io/repo/\"\n\n[link_check]\nexclude = [\"(unclosed\"]\n",
+    );
+    site.write(
+        "site/about.md",
+        "---\ntitle: About\n---\n\nSee <http://127.0.0.1:9/x>.\n",
+    );
+    let run = site.run(&["build", "--config", "prod.toml"]);
+    run.expect_code(1)
+        .expect_stderr("prod.toml")
+        .expect_stderr("an `exclude` pattern in [link_check] is not a valid regex");
+    assert!(!run.stderr.contains("modelsite.toml"), "{}", run.stderr);
+}
+
+#[test]
 fn missing_theme_lists_what_exists() {
     let (_, run) = fails_after(|s| {
         s.write(

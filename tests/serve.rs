@@ -36,8 +36,14 @@ fn free_port() -> u16 {
 }
 
 fn start(root: &Path, port: u16, watch: bool) -> Server {
+    start_with(root, port, watch, &[])
+}
+
+/// [`start`] with more arguments for `serve`.
+fn start_with(root: &Path, port: u16, watch: bool, args: &[&str]) -> Server {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_modelsite"));
     cmd.arg("serve")
+        .args(args)
         .arg("--root")
         .arg(root)
         .arg("--port")
@@ -200,6 +206,23 @@ fn a_taken_port_moves_to_the_next_free_one() {
     let server = start(site.root(), port, false);
     assert_ne!(server.port, port);
     assert_eq!(get(server.port, "/repo/").0, 200);
+}
+
+#[test]
+fn a_change_to_the_file_given_by_config_is_rebuilt() {
+    let site = Site::new();
+    let prod = site
+        .read("modelsite.toml")
+        .replace("Test Atlas", "Prod Atlas");
+    site.write("prod.toml", &prod);
+    let server = start_with(site.root(), free_port(), true, &["--config", "prod.toml"]);
+    assert!(get(server.port, "/repo/").2.contains("Prod Atlas"));
+    site.write("prod.toml", &prod.replace("Prod Atlas", "Staging Atlas"));
+    eventually(
+        "the site rebuilt with the new prod.toml is served",
+        Duration::from_secs(30),
+        || get(server.port, "/repo/").2.contains("Staging Atlas"),
+    );
 }
 
 #[test]

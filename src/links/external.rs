@@ -17,7 +17,7 @@ use lychee_lib::{ClientBuilder, FragmentCheckerOptions, Status, ratelimit::RateL
 use regex::RegexSet;
 use serde::Serialize;
 
-use crate::config::{CONFIG_FILE, LinkCheckConfig};
+use crate::config::LinkCheckConfig;
 use crate::error::{SiteError, line_col};
 use crate::links::cache::{self, LinkCache};
 use crate::links::internal::{PageLinks, Target, classify};
@@ -149,12 +149,12 @@ pub fn check(
     on_progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<LinkReport, SiteError> {
     let max_age = cache::parse_age(&config.cache_max_age)
-        .map_err(|m| SiteError::new(m).in_file(CONFIG_FILE))?;
+        .map_err(|m| SiteError::new(m).in_file(&config.file))?;
     let excludes = RegexSet::new(&config.exclude).map_err(|e| {
         SiteError::new(format!(
             "an `exclude` pattern in [link_check] is not a valid regex: {e}"
         ))
-        .in_file(CONFIG_FILE)
+        .in_file(&config.file)
         .hint("patterns are regular expressions, e.g. \"^https://example\\\\.org/\"")
     })?;
     let (mut cache, cache_warning) = LinkCache::load(root);
@@ -259,7 +259,7 @@ fn fetch_all(
                 SiteError::new(format!(
                     "`{c}` in [link_check] accept is not an HTTP status code"
                 ))
-                .in_file(CONFIG_FILE)
+                .in_file(&config.file)
             })?;
             codes.insert(code);
         }

@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use include_dir::{Dir, include_dir};
 use tera::Tera;
 
-use crate::config::{CONFIG_FILE, Config};
+use crate::config::Config;
 use crate::error::{Errors, SiteError, did_you_mean};
 use crate::render::memo::{Fingerprint, hash_bytes};
 
@@ -426,7 +426,7 @@ fn find_theme(config: &Config) -> Result<ThemeSource, SiteError> {
         available.push("default".to_string());
     }
     available.sort();
-    let config_text = std::fs::read_to_string(config.root.join(CONFIG_FILE)).unwrap_or_default();
+    let config_text = std::fs::read_to_string(config.root.join(&config.file)).unwrap_or_default();
     let (line, column) = config_text
         .lines()
         .enumerate()
@@ -443,7 +443,7 @@ fn find_theme(config: &Config) -> Result<ThemeSource, SiteError> {
         });
     Err(
         SiteError::new(format!("theme `{}` not found", config.theme))
-            .at(CONFIG_FILE, line, column)
+            .at(&config.file, line, column)
             .with_source(config_text)
             .hint(hint),
     )

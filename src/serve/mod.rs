@@ -127,7 +127,11 @@ async fn run(options: ServeOptions, config: Config) -> Result<(), Errors> {
     };
 
     if options.watch {
-        let watch = Watch::start(&options.build.root, &config.output_dir)?;
+        let watch = Watch::start(
+            &options.build.root,
+            &config.output_dir,
+            &options.build.root.join(&config.file),
+        )?;
         let hub = hub.clone();
         let quiet = options.quiet;
         let verbose = options.verbose;

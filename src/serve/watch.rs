@@ -11,7 +11,6 @@ use notify_debouncer_full::notify::event::{EventKind, ModifyKind};
 use notify_debouncer_full::notify::{RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
 
-use crate::config::CONFIG_FILE;
 use crate::error::SiteError;
 
 /// The folders of a site that hold its sources.
@@ -31,9 +30,13 @@ pub struct Watch {
 }
 
 impl Watch {
-    /// Starts watching the site at `root`, whose output goes to `output`.
-    pub fn start(root: &Path, output: &Path) -> Result<Watch, SiteError> {
+    /// Starts watching the site at `root`, whose output goes to `output`
+    /// and whose configuration is read from `config_file`.
+    pub fn start(root: &Path, output: &Path, config_file: &Path) -> Result<Watch, SiteError> {
         let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+        let config_file = config_file
+            .canonicalize()
+            .unwrap_or_else(|_| config_file.to_path_buf());
         let output = output
             .canonicalize()
             .unwrap_or_else(|_| output.to_path_buf());
@@ -55,6 +58,13 @@ impl Watch {
         for dir in WATCHED_DIRS {
             watch.watch_dir(&root.join(dir));
         }
+        // A configuration file outside the site folder: its folder too (an
+        // editor may replace the file rather than write it).
+        if let Some(dir) = config_file.parent()
+            && dir != root
+        {
+            let _ = watch.debouncer.watch(dir, RecursiveMode::NonRecursive);
+        }
 
         // Filter raw batches into changed source paths on a thread of its own.
         let filter_root = root;
@@ -65,7 +75,7 @@ impl Watch {
                     .into_iter()
                     .filter(|e| is_change(&e.event.kind))
                     .flat_map(|e| e.event.paths.clone())
-                    .filter(|p| is_source(p, &filter_root, &output))
+                    .filter(|p| is_source(p, &filter_root, &output, &config_file))
                     .collect();
                 paths.sort();
                 paths.dedup();
@@ -114,7 +124,10 @@ fn is_change(kind: &EventKind) -> bool {
 
 /// Whether a path is one of the site's sources (not the output, not an
 /// editor's temporary file).
-fn is_source(path: &Path, root: &Path, output: &Path) -> bool {
+fn is_source(path: &Path, root: &Path, output: &Path, config_file: &Path) -> bool {
+    if path == config_file {
+        return true;
+    }
     if path.starts_with(output) {
         return false;
     }
@@ -133,8 +146,8 @@ fn is_source(path: &Path, root: &Path, output: &Path) -> bool {
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .unwrap_or_default();
     if parts.next().is_none() {
-        // Directly in the root: the config file or a watched folder.
-        return first == CONFIG_FILE || WATCHED_DIRS.contains(&first.as_str());
+        // Directly in the root: a watched folder (the config file is above).
+        return WATCHED_DIRS.contains(&first.as_str());
     }
     WATCHED_DIRS.contains(&first.as_str())
 }
@@ -170,17 +183,36 @@ mod tests {
     fn only_sources_count() {
         let root = Path::new("/s");
         let out = Path::new("/s/public");
-        assert!(is_source(Path::new("/s/data/models/a.yaml"), root, out));
-        assert!(is_source(Path::new("/s/modelsite.toml"), root, out));
-        assert!(is_source(Path::new("/s/data"), root, out));
-        assert!(!is_source(Path::new("/s/public/index.html"), root, out));
-        assert!(!is_source(Path::new("/s/site/.a.md.swp"), root, out));
-        assert!(!is_source(Path::new("/s/site/a.md~"), root, out));
-        assert!(!is_source(Path::new("/s/README.md"), root, out));
+        let cfg = Path::new("/s/modelsite.toml");
+        assert!(is_source(
+            Path::new("/s/data/models/a.yaml"),
+            root,
+            out,
+            cfg
+        ));
+        assert!(is_source(Path::new("/s/modelsite.toml"), root, out, cfg));
+        assert!(is_source(Path::new("/s/data"), root, out, cfg));
+        assert!(!is_source(
+            Path::new("/s/public/index.html"),
+            root,
+            out,
+            cfg
+        ));
+        assert!(!is_source(Path::new("/s/site/.a.md.swp"), root, out, cfg));
+        assert!(!is_source(Path::new("/s/site/a.md~"), root, out, cfg));
+        assert!(!is_source(Path::new("/s/README.md"), root, out, cfg));
+        // `--config prod.toml`, inside the site or elsewhere.
+        assert!(!is_source(Path::new("/s/prod.toml"), root, out, cfg));
+        let prod = Path::new("/s/prod.toml");
+        assert!(is_source(prod, root, out, prod));
+        assert!(!is_source(Path::new("/s/modelsite.toml"), root, out, prod));
+        let elsewhere = Path::new("/etc/sites/prod.toml");
+        assert!(is_source(elsewhere, root, out, elsewhere));
         assert!(!is_source(
             Path::new("/s/.modelsite/link-cache.json"),
             root,
-            out
+            out,
+            cfg
         ));
     }
 
