@@ -201,7 +201,18 @@ impl Config {
                 err
             }
         })?;
-        let file: ConfigFile = toml::from_str(&text).map_err(|e| toml_error(&e, &text, &shown))?;
+        Config::parse(root, shown, &text, overrides)
+    }
+
+    /// The configuration of the site at `root` from `text`, the contents of
+    /// `shown` (its path for messages).
+    pub fn parse(
+        root: &Path,
+        shown: PathBuf,
+        text: &str,
+        overrides: &Overrides,
+    ) -> Result<Config, SiteError> {
+        let file: ConfigFile = toml::from_str(text).map_err(|e| toml_error(&e, text, &shown))?;
 
         let base_url = overrides
             .base_url
@@ -210,7 +221,7 @@ impl Config {
             .ok_or_else(|| {
                 SiteError::new("`base_url` is not set")
                     .in_file(&shown)
-                    .with_source(text.as_str())
+                    .with_source(text)
                     .hint("add `base_url = \"https://user.github.io/repo/\"` (the address the site is published at), or pass --base-url")
             })?;
         let (base_url, base_path) = normalize_base_url(&base_url).map_err(|msg| {
@@ -228,7 +239,7 @@ impl Config {
                 "`[catalog] page_size` must be from 1 to {MAX_PAGE_SIZE}, not {page_size}"
             ))
             .at(&shown, line, column)
-            .with_source(text.as_str())
+            .with_source(text)
             .hint("100 rows a page suits most sites; lists longer than that get numbered pages"));
         }
         let output_dir = match &overrides.output_dir {

@@ -11,7 +11,7 @@
 //! import never overwrites a model unless asked to, and what it writes
 //! builds. It does not build the site.
 
-mod card;
+pub mod card;
 mod emit;
 mod mapping;
 mod prose;

@@ -587,22 +587,9 @@ fn normalize(path: &str) -> String {
 }
 
 fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16)
-        {
-            out.push(b);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 /// The output file a site path names, if it exists: `a/b/` and `a/b` both
@@ -795,6 +782,24 @@ mod tests {
     use std::path::Path;
 
     const BASE: &str = "https://u.github.io/repo/";
+
+    #[test]
+    fn a_percent_sign_before_a_multibyte_character_is_kept() {
+        // Found by the link_scanner fuzz target: `%` then a character of
+        // several bytes once sliced the text inside that character.
+        assert_eq!(percent_decode("a%\u{fffd}b"), "a%\u{fffd}b");
+        assert_eq!(percent_decode("%é1"), "%é1");
+        assert_eq!(percent_decode("caf%C3%A9%2"), "café%2");
+        let html = "<a href=\"../x%\u{fffd}y/\">x</a><a href=\"#%e9\">y</a>";
+        let origin = Origin {
+            source: None,
+            template: Arc::from(Path::new("page.html")),
+        };
+        let page = extract("guides/a/index.html", html, origin);
+        for link in page.links.iter() {
+            let _ = classify(link, "guides/a/index.html", BASE, "/repo/");
+        }
+    }
 
     #[test]
     fn a_link_reaches_the_site_another_host_or_nothing_to_check() {

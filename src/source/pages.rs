@@ -94,6 +94,11 @@ impl PageSource {
     /// Reads a Markdown file; `needs_title` is false for model prose.
     pub fn read(root: &Path, rel: &Path, needs_title: bool) -> Result<PageSource, SiteError> {
         let text: Arc<str> = crate::source::read_text(&root.join(rel), rel)?.into();
+        PageSource::parse(rel, text, needs_title)
+    }
+
+    /// Splits and checks the text of the Markdown file `rel`.
+    pub fn parse(rel: &Path, text: Arc<str>, needs_title: bool) -> Result<PageSource, SiteError> {
         let hash = crate::render::memo::hash_bytes(text.as_bytes());
         let yaml = YamlFile {
             path: rel.to_path_buf(),
