@@ -258,6 +258,40 @@ fn a_file_past_the_size_limit_or_not_utf8_is_refused() {
 }
 
 #[test]
+fn empty_files_nul_bytes_and_lone_surrogates_are_errors_at_their_place() {
+    for (file, text, place, message) in [
+        (
+            "data/models/empty.yaml",
+            "",
+            "data/models/empty.yaml:1:1",
+            "missing field `name`",
+        ),
+        (
+            "site/empty.md",
+            "",
+            "site/empty.md:1:1",
+            "the page has no `title`",
+        ),
+        (
+            "data/models/nul.yaml",
+            "name: a\0b\ncreator: meta\ncategory: generative\n",
+            "data/models/nul.yaml:1:",
+            "control characters are not allowed",
+        ),
+        (
+            "data/models/surrogate.yaml",
+            "name: \"\\ud800\"\ncreator: meta\ncategory: generative\n",
+            "data/models/surrogate.yaml:1:",
+            "invalid Unicode character escape",
+        ),
+    ] {
+        let (_, run) = fails_after(|s| s.write(file, text));
+        run.expect_stderr(place).expect_stderr(message);
+        assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    }
+}
+
+#[test]
 fn a_byte_order_mark_and_crlf_line_ends_are_read() {
     let site = Site::new();
     site.write(
