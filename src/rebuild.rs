@@ -27,6 +27,9 @@ pub struct Session {
     /// The site folder, as given and as an absolute path (the watcher
     /// reports absolute paths).
     root_abs: PathBuf,
+    /// The configuration file read, with links resolved: the watcher
+    /// reports a file outside the site folder by this path.
+    config_abs: PathBuf,
     config: Config,
     sources: SourceFiles,
     templates: Option<Templates>,
@@ -68,9 +71,11 @@ impl Session {
             .canonicalize()
             .unwrap_or_else(|_| options.root.clone());
         let sources = SourceFiles::empty(&config.root);
+        let config_abs = canonical(&options.root.join(&config.file));
         Ok(Session {
             options: options.clone(),
             root_abs,
+            config_abs,
             config,
             sources,
             templates: None,
@@ -141,13 +146,11 @@ impl Session {
         let mut config_changed = false;
         let mut templates_changed = false;
         let mut static_changed = false;
-        // The configuration file read, which `--config` may have named.
-        let config_file = self.config.file.clone();
-        let config_abs = canonical(&self.options.root.join(&config_file));
         let mut source_paths = Vec::new();
         for path in changed {
             let rel = self.relative(path);
-            if rel == config_file || canonical(path) == config_abs {
+            // The configuration file read, which `--config` may have named.
+            if rel == self.config.file || *path == self.config_abs {
                 config_changed = true;
             } else if output::is_static_source(&rel) {
                 static_changed = true;
