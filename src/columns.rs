@@ -597,6 +597,16 @@ pub fn catalog_query(filters: &[(String, String)]) -> Option<String> {
     Some(parts.join("&"))
 }
 
+/// The catalog address parameter that shows only the models of a term of
+/// taxonomy `taxonomy`: `category=audio`; `None` when the catalog has no
+/// filter on that taxonomy.
+pub fn term_query(taxonomy: &str, term: &str) -> Option<String> {
+    COLUMNS
+        .iter()
+        .find(|c| c.filter && matches!(c.kind, Kind::Term(t) | Kind::Terms(t) if t == taxonomy))
+        .map(|c| format!("{}={}", c.key, urlencode(term)))
+}
+
 /// `term_slug` of the value, when a filter names one term of a taxonomy:
 /// `models(category="audio")` is that term's page.
 pub fn term_page(catalog: &Catalog, filters: &[(String, String)]) -> Option<String> {

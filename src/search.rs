@@ -42,7 +42,7 @@
 //! - `docs/<n>.json`: documents `n × docs_per_file ..`, as lists
 //!   `{url, title, kind, text}`: the URL relative to the site root, the
 //!   title, `model` or `page`, and an excerpt for the result (the summary or
-//!   description and the start of the prose, at most 300 characters).
+//!   description and the start of the prose, at most 200 characters).
 //! - `counts/<n>.json`: `{lengths, counts}` for the same documents: each
 //!   one's length, and the common words it holds with their counts, `[id,
 //!   count, id, count, ...]`, ids ascending, each after the first as the
@@ -268,7 +268,7 @@ const TOP_POSTINGS: usize = 512;
 const WORD_FILE_BYTES: usize = 8 * 1024;
 
 /// The longest excerpt a document keeps for its result, in characters.
-const EXCERPT_CHARS: usize = 300;
+const EXCERPT_CHARS: usize = 200;
 
 /// How many documents are read and have their words counted at once: only
 /// one batch's texts are ever held, and each batch's text files are written

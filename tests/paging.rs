@@ -32,11 +32,20 @@ fn site_of(n: usize, page_size: usize) -> Site {
 /// The site paths (`models/x/`) of the models a list page links to in its
 /// table, whose links lead from the page up to the site's root and down.
 fn models_listed(html: &str) -> Vec<String> {
-    let body = html
-        .split_once("<tbody>")
-        .and_then(|(_, rest)| rest.split_once("</tbody>"))
-        .map_or("", |(body, _)| body);
-    body.split("<th scope=\"row\"><a href=\"")
+    let between = |open: &str, close: &str| {
+        html.split_once(open)
+            .and_then(|(_, rest)| rest.split_once(close))
+            .map(|(body, _)| body.to_string())
+    };
+    // A table's rows (the catalog, a shortcode) or a term page's items.
+    let (body, link) = match between("<tbody>", "</tbody>") {
+        Some(body) => (body, "<th scope=\"row\"><a href=\""),
+        None => (
+            between("<ol class=\"model-items\">", "</ol>").unwrap_or_default(),
+            "<li><a href=\"",
+        ),
+    };
+    body.split(link)
         .skip(1)
         .filter_map(|s| s.split_once('"').map(|(href, _)| site_path(href)))
         .collect()
@@ -142,6 +151,12 @@ fn term_pages_are_paged_too() {
     assert!(second.contains("<a rel=\"prev\" href=\"../../../../creators/meta/\">"));
     assert!(second.contains("<a rel=\"next\" href=\"../../../../creators/meta/page/3/\">"));
     assert!(second.contains("11 models, 5 to 8 by name"));
+    // Every column, sorting and filters are the catalog's, one link away.
+    assert!(
+        second.contains(
+            "<a href=\"../../../../models/?creator=meta\">Compare them in the catalog</a>"
+        )
+    );
 }
 
 #[test]

@@ -273,6 +273,15 @@ pub fn term_value(catalog: &Catalog, t: &Taxonomy, term: &Term) -> Value {
         "url": catalog.config.url(&Catalog::term_path(t.id, &term.slug)),
         "count": term.models.len(),
     });
+    if let (Some(q), Some(obj)) = (
+        crate::columns::term_query(t.id, &term.id),
+        v.as_object_mut(),
+    ) {
+        obj.insert(
+            "catalog_url".to_string(),
+            json!(format!("{}?{q}", catalog.config.url("models/"))),
+        );
+    }
     if t.id == "creators"
         && let (Some(c), Some(obj)) = (catalog.creators.get(&term.id), v.as_object_mut())
     {

@@ -73,6 +73,10 @@ pub struct ModelEntry {
     /// The `<tr>` of this model in every model table.
     pub row_html: String,
     pub row_hash: u64,
+    /// The `<li>` of this model in the lists of term pages (empty when the
+    /// theme has no item template).
+    pub item_html: String,
+    pub item_hash: u64,
 }
 
 impl ModelEntry {

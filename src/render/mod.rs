@@ -44,6 +44,9 @@ const BROWSE_LIMIT: usize = 12;
 
 /// The template that renders one row of a model table.
 pub const ROW_TEMPLATE: &str = "partials/model_row.html";
+/// The template of a model's item in the list of a term page. A theme
+/// without it lists a term's models in table rows, as the catalog does.
+pub const ITEM_TEMPLATE: &str = "partials/model_item.html";
 
 /// Where a page's content came from, for messages about it. Every page
 /// holds one until the links are checked, so the paths all pages share
@@ -298,6 +301,8 @@ struct Renderer<'a> {
     fresh_markdown: Mutex<Vec<(PathBuf, Arc<MarkdownEntry>)>>,
     /// The tool pages the theme has a template for.
     tools: Vec<&'static str>,
+    /// Whether the theme lists a term's models as items, not table rows.
+    has_items: bool,
     finder: Finder,
     /// `site/<rel>.md` (relative to `site/`) -> page index.
     pages_by_file: HashMap<String, usize>,
@@ -353,7 +358,10 @@ impl<'a> Renderer<'a> {
         // one number first, which is much cheaper than feeding a hasher
         // three words a model.
         let every_model = models.iter().fold(0u64, |acc, e| {
-            let mixed = e.key ^ e.value_hash.rotate_left(21) ^ e.row_hash.rotate_left(42);
+            let mixed = e.key
+                ^ e.value_hash.rotate_left(21)
+                ^ e.row_hash.rotate_left(42)
+                ^ e.item_hash.rotate_left(7);
             acc.wrapping_mul(0x9E37_79B9_7F4A_7C15).wrapping_add(mixed)
         });
         let shortcode_fp = Fingerprint::new()
@@ -394,6 +402,7 @@ impl<'a> Renderer<'a> {
             fp.finish()
         };
         Ok(Renderer {
+            has_items: templates.has(ITEM_TEMPLATE),
             catalog,
             templates,
             memo,
@@ -524,6 +533,7 @@ impl<'a> Renderer<'a> {
         // to a list of things to put in the context if the page is made.
         let mut parts: Vec<(&'static str, Value)> = Vec::new();
         let mut rows: Option<Vec<usize>> = None;
+        let mut items: Option<Vec<usize>> = None;
         // `taxonomies` and `facets`, the same on every page that has them.
         let mut finder = false;
         let template: Cow<'_, str> = match job {
@@ -606,7 +616,12 @@ impl<'a> Renderer<'a> {
                 let range = self.page_rows(*n, term.models.len());
                 fp.u64(self.term_fps[*t][*i]);
                 self.pager_fingerprint(&mut fp, *n, &range, term.models.len());
-                rows = Some(term.models[range].to_vec());
+                let listed = Some(term.models[range].to_vec());
+                if self.has_items {
+                    items = listed;
+                } else {
+                    rows = listed;
+                }
                 Cow::Borrowed("taxonomy_term.html")
             }
             Job::NotFound => Cow::Borrowed("404.html"),
@@ -622,6 +637,12 @@ impl<'a> Renderer<'a> {
             fp.u64(rows.len() as u64);
             for &i in rows {
                 fp.u64(self.models[i].row_hash);
+            }
+        }
+        if let Some(items) = &items {
+            fp.u64(items.len() as u64);
+            for &i in items {
+                fp.u64(self.models[i].item_hash);
             }
         }
         if let Job::Model(i) = job {
@@ -675,7 +696,10 @@ impl<'a> Renderer<'a> {
             ctx.insert("facets", &self.finder.facets);
         }
         if let Some(rows) = &rows {
-            ctx.insert("model_rows", &self.rows_html(rows));
+            ctx.insert("model_rows", &self.joined(rows, |e| &e.row_html));
+        }
+        if let Some(items) = &items {
+            ctx.insert("model_items", &self.joined(items, |e| &e.item_html));
         }
         let source: Option<(PathBuf, SourceText)> = match job {
             Job::Model(i) => {
@@ -751,15 +775,16 @@ impl<'a> Renderer<'a> {
         pager_value(&self.catalog.config, path, number, pages, shown, rows)
     }
 
-    /// The table rows of the models `indices`, in that order.
-    fn rows_html(&self, indices: &[usize]) -> String {
+    /// The table rows or list items (`part`) of the models `indices`, in
+    /// that order, one a line.
+    fn joined(&self, indices: &[usize], part: impl Fn(&ModelEntry) -> &str) -> String {
         let len: usize = indices
             .iter()
-            .map(|&i| self.models[i].row_html.len() + 1)
+            .map(|&i| part(&self.models[i]).len() + 1)
             .sum();
         let mut out = String::with_capacity(len);
         for &i in indices {
-            out.push_str(&self.models[i].row_html);
+            out.push_str(part(&self.models[i]));
             out.push('\n');
         }
         out
@@ -986,7 +1011,10 @@ impl<'a> Renderer<'a> {
                         })
                     });
                 let mut ctx = self.base.clone();
-                ctx.insert("model_rows", &self.rows_html(&matched[..shown]));
+                ctx.insert(
+                    "model_rows",
+                    &self.joined(&matched[..shown], |e| &e.row_html),
+                );
                 ctx.insert("model_count", &matched.len());
                 ctx.insert("shown_count", &shown);
                 ctx.insert("see_all", &see_all);
@@ -1062,6 +1090,7 @@ fn model_entries(
     }
     let data_files = data_files.finish();
     let c = catalog;
+    let has_items = templates.has(ITEM_TEMPLATE);
     let results: Vec<Result<(Arc<ModelEntry>, bool), SiteError>> = (0..c.models.len())
         .into_par_iter()
         .map(|i| {
@@ -1110,20 +1139,29 @@ fn model_entries(
                 .str(&model_json_ld(c, i))
                 .finish();
             drop(value);
-            let row_html = templates
-                .tera
-                .render(ROW_TEMPLATE, &ctx)
-                .map_err(|e| templates.render_error(ROW_TEMPLATE, &e))?
-                .trim()
-                .to_string();
+            let render = |name: &str| {
+                templates
+                    .tera
+                    .render(name, &ctx)
+                    .map(|html| html.trim().to_string())
+                    .map_err(|e| templates.render_error(name, &e))
+            };
+            let row_html = render(ROW_TEMPLATE)?;
+            let item_html = if has_items {
+                render(ITEM_TEMPLATE)?
+            } else {
+                String::new()
+            };
             Ok((
                 Arc::new(ModelEntry {
                     data: m.data.clone(),
                     key,
                     value_hash,
                     row_hash: hash_bytes(row_html.as_bytes()),
+                    item_hash: hash_bytes(item_html.as_bytes()),
                     filter: OnceLock::new(),
                     row_html,
+                    item_html,
                 }),
                 true,
             ))
