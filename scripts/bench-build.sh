@@ -10,7 +10,11 @@
 # (default 3) measured runs, each into an emptied output folder. Prints the
 # median wall time, the peak resident memory, the modelsite/Hugo ratios, the
 # whole output's bytes (apparent size) and bytes per model, and the largest
-# HTML page, and checks that modelsite wrote one page per model.
+# HTML page, and checks that modelsite wrote one page per model. Also prints
+# the size of the GitHub Pages artifact the output makes: the output as one
+# tar (what actions/upload-pages-artifact archives) compressed with deflate at
+# level 6 (what actions/upload-artifact stores; gzip -6 here), which is the
+# size actions/deploy-pages compares with the 1 GB limit.
 #
 # Environment: SHARED_DIR, RUNS, KEEP=1 (keep the corpora; their folder is
 # printed), BENCH_TMP (where to put the corpora; default: mktemp -d; use a
@@ -148,7 +152,9 @@ for n in "${SIZES[@]}"; do
     fi
     bytes=$(du -sb --apparent-size "$ms_dir/public" | cut -f 1)
     largest=$(find "$ms_dir/public" -name '*.html' -printf '%s %P\n' | sort -n | tail -n 1)
-    SIZES_OUT+=("$n $bytes $largest")
+    tar_bytes=$(tar -C "$ms_dir/public" -cf - . | wc -c)
+    artifact_bytes=$(tar -C "$ms_dir/public" -cf - . | gzip -6 | wc -c)
+    SIZES_OUT+=("$n $bytes $tar_bytes $artifact_bytes $largest")
     if [ -n "$with_hugo" ]; then
         res="$(measure hugo "$hugo_dir" "$HUGO" --quiet -s "$hugo_dir")"
         read -r hugo_wall hugo_mib hugo_cpu <<<"$res"
@@ -178,12 +184,14 @@ for row in "${RESULTS[@]}"; do
     row "$n" hugo "$hugo_wall" "$hugo_mib" "$hugo_cpu" "" "" ""
 done
 echo
-printf '%-7s %14s %14s %16s  %s\n' N "output bytes" "bytes/model" "hugo bytes" "largest HTML page"
+printf '%-7s %14s %12s %14s %14s %14s  %s\n' N "output bytes" "bytes/model" "hugo bytes" "tar bytes" \
+    "Pages artifact" "largest HTML page"
 for i in "${!SIZES_OUT[@]}"; do
-    read -r n bytes largest_bytes largest_file <<<"${SIZES_OUT[$i]}"
+    read -r n bytes tar_bytes artifact_bytes largest_bytes largest_file <<<"${SIZES_OUT[$i]}"
     read -r _ _ _ _ _ _ _ hugo_bytes <<<"${RESULTS[$i]}"
-    printf '%-7s %14s %14s %16s  %s (%s bytes)\n' "$n" "$bytes" "$((bytes / n))" \
-        "$([ "$hugo_bytes" = 0 ] && echo - || echo "$hugo_bytes")" "$largest_file" "$largest_bytes"
+    printf '%-7s %14s %12s %14s %14s %14s  %s (%s bytes)\n' "$n" "$bytes" "$((bytes / n))" \
+        "$([ "$hugo_bytes" = 0 ] && echo - || echo "$hugo_bytes")" "$tar_bytes" "$artifact_bytes" \
+        "$largest_file" "$largest_bytes"
 done
 echo
 for line in "${CHECKS[@]}"; do

@@ -294,7 +294,7 @@ fn build_into(
         }
     }
     let models_json = output::ModelsJson::new(catalog, &rendering.models)?;
-    models_json.write(&staging.dir)?;
+    models_json.write(&staging.dir, &|| false)?;
     // Its entry holds what it was made from rather than a hash of its
     // bytes: rebuilds compare that.
     state.output.models_json = models_json.fingerprint();

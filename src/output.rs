@@ -405,13 +405,18 @@ impl<'a> ModelsJson<'a> {
         fp.finish()
     }
 
-    /// Writes the file into `dir`.
-    pub fn write(&self, dir: &Path) -> Result<(), SiteError> {
+    /// Writes the file into `dir`, unless `interrupted()` says to stop
+    /// first (asked every thousand models): then the file is left as it
+    /// was and the result is `Ok(false)`.
+    pub fn write(&self, dir: &Path, interrupted: &dyn Fn() -> bool) -> Result<bool, SiteError> {
         let c = self.catalog;
-        replace_file(&dir.join(MODELS_JSON), |out| {
+        let written = replace_file(&dir.join(MODELS_JSON), |out| {
             out.write_all(self.head.as_bytes())?;
             out.write_all(b",\"models\":[")?;
             for (i, m) in c.models.iter().enumerate() {
+                if i % 1000 == 999 && interrupted() {
+                    return Err(std::io::ErrorKind::Interrupted.into());
+                }
                 if i > 0 {
                     out.write_all(b",")?;
                 }
@@ -423,7 +428,12 @@ impl<'a> ModelsJson<'a> {
                 serde_json::to_writer(&mut *out, &entry).map_err(std::io::Error::other)?;
             }
             out.write_all(b"]}")
-        })
+        });
+        match written {
+            Ok(()) => Ok(true),
+            Err(_) if interrupted() => Ok(false),
+            Err(e) => Err(e),
+        }
     }
 }
 

@@ -129,7 +129,7 @@ impl Session {
     /// folder) and brings the whole output folder up to date.
     pub fn rebuild(&mut self, changed: &[PathBuf]) -> Result<Rebuilt, Errors> {
         let mut rebuilt = self.rebuild_pages(changed)?;
-        rebuilt.written += self.update_site_data()?;
+        rebuilt.written += self.update_site_data(&|| false)?.unwrap_or(0);
         Ok(rebuilt)
     }
 
@@ -429,18 +429,30 @@ impl Session {
     /// Brings the files made from the whole catalog up to date with the
     /// last good rebuild, when what they are made from changed:
     /// `models.json`, the search index and the catalog data. Returns how
-    /// many files it wrote.
-    pub fn update_site_data(&mut self) -> Result<usize, Errors> {
+    /// many files it wrote, or `None` when it stopped early because
+    /// `interrupted()` said so (a newer change makes this work stale; `serve`
+    /// asks again once saves pause). Each file is written whole, so an
+    /// interrupted update leaves a mix of older and newer files of the
+    /// index, which the next update completes.
+    pub fn update_site_data(
+        &mut self,
+        interrupted: &(dyn Fn() -> bool + Sync),
+    ) -> Result<Option<usize>, Errors> {
         let (Some(catalog), Some(state)) = (self.catalog.as_ref(), self.output.as_mut()) else {
-            return Ok(0);
+            return Ok(Some(0));
         };
+        if interrupted() {
+            return Ok(None);
+        }
         let out_dir = &catalog.config.output_dir;
         let mut written = 0;
         let models_json = output::ModelsJson::new(catalog, &self.models)?;
         let models_json_fp = models_json.fingerprint();
         if models_json_fp != state.models_json {
             // Other model values make other bytes: no need to hash them.
-            models_json.write(out_dir)?;
+            if !models_json.write(out_dir, interrupted)? {
+                return Ok(None);
+            }
             state
                 .files
                 .insert(output::MODELS_JSON.to_string(), models_json_fp);
@@ -449,12 +461,37 @@ impl Session {
         }
         let fingerprint = search::fingerprint(catalog, self.models.iter().map(|m| m.value_hash));
         if fingerprint == state.search {
-            return Ok(written);
+            return Ok(Some(written));
         }
         let known = &state.files;
-        let files = crate::build::browser_files(catalog, &|name, bytes| {
-            output::write_if_changed(out_dir, name, bytes, known.get(name).copied())
-        })?;
+        // What was written, kept apart so that an interrupted update still
+        // records the hashes of the files it replaced.
+        let replaced: std::sync::Mutex<Vec<(String, u64)>> = std::sync::Mutex::default();
+        let made = crate::build::browser_files(catalog, &|name, bytes| {
+            if interrupted() {
+                return Err(SiteError::new("interrupted by a newer change"));
+            }
+            let hash = output::write_if_changed(out_dir, name, bytes, known.get(name).copied())?;
+            if let (Some(h), Ok(mut r)) = (hash, replaced.lock()) {
+                r.push((name.to_string(), h));
+            }
+            Ok(hash)
+        });
+        let replaced = replaced.into_inner().unwrap_or_default();
+        if made.is_err() && !replaced.is_empty() {
+            // Some files are newer than the fingerprint says: whatever the
+            // next update is made from, it must look at every file.
+            state.search = 0;
+        }
+        written += replaced.len();
+        for (name, hash) in replaced {
+            state.files.insert(name, hash);
+        }
+        let files = match made {
+            Ok(files) => files,
+            Err(_) if interrupted() => return Ok(None),
+            Err(e) => return Err(e.into()),
+        };
         let names: HashSet<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
         for old in &state.search_files {
             if !names.contains(old.as_str()) {
@@ -462,15 +499,9 @@ impl Session {
                 state.files.remove(old);
             }
         }
-        for (name, hash) in &files {
-            if let Some(hash) = hash {
-                state.files.insert(name.clone(), *hash);
-                written += 1;
-            }
-        }
         state.search_files = files.into_iter().map(|(n, _)| n).collect();
         state.search = fingerprint;
-        Ok(written)
+        Ok(Some(written))
     }
 }
 

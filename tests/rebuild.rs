@@ -660,3 +660,74 @@ fn a_save_after_a_failed_one_still_reports_the_file_in_error() {
             .contains("Edited again.")
     );
 }
+
+#[test]
+fn an_interrupted_update_of_the_site_data_is_completed_by_the_next() {
+    let site = Site::new();
+    let clean_dir = tempfile::tempdir().expect("temporary folder");
+    let clean_out = clean_dir.path().join("out");
+    let original = site.read("data/models/llama-2.yaml");
+    let model = site.path("data/models/llama-2.yaml");
+    let mut session = Session::new(&options(site.root(), None)).expect("session");
+    session.build_all().expect("first build");
+    // How often a whole update asks whether to stop: once at the start,
+    // then before each file.
+    site.write(
+        "data/models/llama-2.yaml",
+        &format!("{original}summary: Counted.\n"),
+    );
+    session
+        .rebuild_pages(std::slice::from_ref(&model))
+        .expect("rebuild");
+    let asked = std::sync::atomic::AtomicUsize::new(0);
+    let counting = || {
+        asked.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        false
+    };
+    session.update_site_data(&counting).expect("update");
+    let questions = asked.into_inner();
+    assert!(questions > 4, "{questions} questions");
+    // Stopped at once, after the first file, half-way, before the last.
+    for stop_after in [0, 1, 2, questions / 2, questions - 1] {
+        site.write(
+            "data/models/llama-2.yaml",
+            &format!("{original}summary: Stopped after {stop_after}.\n"),
+        );
+        session
+            .rebuild_pages(std::slice::from_ref(&model))
+            .expect("rebuild");
+        let asked = std::sync::atomic::AtomicUsize::new(0);
+        let interrupted = || asked.fetch_add(1, std::sync::atomic::Ordering::SeqCst) >= stop_after;
+        let updated = session.update_site_data(&interrupted).expect("update");
+        assert_eq!(updated, None, "stopped after {stop_after} questions");
+        if stop_after == 0 {
+            assert!(
+                !site.read("public/models.json").contains("Stopped after"),
+                "nothing is written when stopped before the start"
+            );
+        }
+        // The save is undone: the files the interrupted update replaced
+        // must be written back, though what they are made from is as
+        // before the save.
+        site.write("data/models/llama-2.yaml", &original);
+        session
+            .rebuild_pages(std::slice::from_ref(&model))
+            .expect("rebuild");
+        let updated = session.update_site_data(&|| false).expect("update");
+        assert!(updated.is_some());
+        build(&options(site.root(), Some(clean_out.clone()))).expect("clean build");
+        let got = snapshot(&site.path("public"));
+        let want = snapshot(&clean_out);
+        assert_eq!(
+            got.keys().collect::<Vec<_>>(),
+            want.keys().collect::<Vec<_>>(),
+            "same files (stopped after {stop_after})"
+        );
+        for (name, bytes) in &want {
+            assert!(
+                got.get(name) == Some(bytes),
+                "{name} differs from a clean build (stopped after {stop_after})"
+            );
+        }
+    }
+}

@@ -12,6 +12,7 @@ pub mod watch;
 
 use std::io::IsTerminal;
 use std::net::{IpAddr, SocketAddr};
+use std::sync::atomic::Ordering;
 use std::sync::mpsc;
 
 use crate::build::BuildOptions;
@@ -226,16 +227,31 @@ fn rebuild_loop(
             }
         }
         // models.json and the search index are made from the whole
-        // catalog: bring them up to date once saves pause, so that they
-        // never hold up a reload.
-        match watch.changes.recv_timeout(SEARCH_PAUSE) {
-            Ok(more) => next = Some(more),
-            Err(mpsc::RecvTimeoutError::Timeout) => {
-                if let Err(errors) = session.update_site_data() {
-                    print_errors(&errors, color);
+        // catalog: bring them up to date once saves pause, and stop as soon
+        // as a newer change comes, so that they never hold up a reload.
+        loop {
+            match watch.changes.recv_timeout(SEARCH_PAUSE) {
+                Ok(more) => {
+                    next = Some(more);
+                    break;
                 }
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    // Nothing came during the pause: a flag still set is
+                    // from changes already taken in.
+                    watch.pending.store(false, Ordering::SeqCst);
+                    let interrupted = || watch.pending.load(Ordering::SeqCst);
+                    match session.update_site_data(&interrupted) {
+                        Ok(Some(_)) => break,
+                        // The change that stopped it is on its way.
+                        Ok(None) => {}
+                        Err(errors) => {
+                            print_errors(&errors, color);
+                            break;
+                        }
+                    }
+                }
+                Err(mpsc::RecvTimeoutError::Disconnected) => return,
             }
-            Err(mpsc::RecvTimeoutError::Disconnected) => break,
         }
     }
 }

@@ -4,7 +4,8 @@
 //! paths; reading a file is not a change; a save by rename is.
 
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, mpsc};
 use std::time::Duration;
 
 use notify_debouncer_full::notify::event::{EventKind, ModifyKind};
@@ -27,6 +28,10 @@ pub struct Watch {
     debouncer: Debouncer<RecommendedWatcher, RecommendedCache>,
     root: PathBuf,
     pub changes: mpsc::Receiver<Vec<PathBuf>>,
+    /// Set when a batch of changes is sent, before it is: work that a new
+    /// change makes stale (the files made from the whole catalog) watches
+    /// it to stop early. Whoever starts such work clears it first.
+    pub pending: Arc<AtomicBool>,
 }
 
 impl Watch {
@@ -44,10 +49,12 @@ impl Watch {
         let debouncer = new_debouncer(DEBOUNCE, None, raw_tx)
             .map_err(|e| SiteError::new(format!("cannot watch the site for changes: {e}")))?;
         let (tx, changes) = mpsc::channel();
+        let pending = Arc::new(AtomicBool::new(false));
         let mut watch = Watch {
             debouncer,
             root: root.clone(),
             changes,
+            pending: Arc::clone(&pending),
         };
         // The root itself, not recursively: the config file, and the
         // watched folders appearing or disappearing.
@@ -79,7 +86,11 @@ impl Watch {
                     .collect();
                 paths.sort();
                 paths.dedup();
-                if !paths.is_empty() && tx.send(paths).is_err() {
+                if paths.is_empty() {
+                    continue;
+                }
+                pending.store(true, Ordering::SeqCst);
+                if tx.send(paths).is_err() {
                     return;
                 }
             }
