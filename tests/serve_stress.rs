@@ -1,9 +1,10 @@
 //! `modelsite serve` against many, slow and hostile clients on 127.0.0.1:
 //! 200 browsers holding the reload stream through a save, clients that
 //! send a request a byte a second or not at all, request heads far too
-//! large, and paths that try to leave the output folder. The server keeps
-//! answering the others, closes what it must, and serves nothing from
-//! outside the output folder.
+//! large, more connections than the server has file descriptors, and paths
+//! that try to leave the output folder. The server keeps answering the
+//! others, closes what it must, and serves nothing from outside the output
+//! folder.
 
 mod common;
 
@@ -13,7 +14,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use common::Site;
-use common::serve::{eventually, get, split_response, start};
+use common::serve::{eventually, get, split_response, start, start_command};
 
 /// The server's limit on the time to send a request head (5 s), and what
 /// the tests allow beyond it for a loaded machine.
@@ -366,4 +367,44 @@ fn no_request_reaches_a_file_outside_the_output_folder() {
     eventually("the site is still served", Duration::from_secs(5), || {
         get(port, "/repo/").0 == 200
     });
+}
+
+#[test]
+fn running_out_of_file_descriptors_does_not_stop_the_server() {
+    let site = Site::new();
+    let log = site.path("serve.log");
+    // The server may open 64 files and sockets at once.
+    let mut shell = std::process::Command::new("sh");
+    shell
+        .arg("-c")
+        .arg("ulimit -n 64 && exec \"$0\" \"$@\"")
+        .arg(env!("CARGO_BIN_EXE_modelsite"))
+        .stderr(std::fs::File::create(&log).expect("log file"));
+    let server = start_command(shell, site.root(), 0, false, &[]);
+    let port = server.port;
+    assert_eq!(get(port, "/repo/").0, 200);
+
+    // More connections than that, holding the server's descriptors.
+    let held: Vec<TcpStream> = (0..100)
+        .map(|_| TcpStream::connect(("127.0.0.1", port)).expect("connect"))
+        .collect();
+    eventually(
+        "the server to say it cannot accept",
+        Duration::from_secs(10),
+        || {
+            std::fs::read_to_string(&log)
+                .unwrap_or_default()
+                .contains("warning: cannot accept connections")
+        },
+    );
+    drop(held);
+    // Once they are closed, it answers again.
+    let asked = Instant::now();
+    let (status, _, body) = get(port, "/repo/");
+    assert_eq!(status, 200);
+    assert!(body.contains("Test Atlas"));
+    eprintln!(
+        "answered {:.2?} after the connections closed",
+        asked.elapsed()
+    );
 }

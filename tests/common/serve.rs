@@ -32,6 +32,19 @@ pub fn start(root: &Path, watch: bool) -> Server {
 /// with more arguments for `serve`.
 pub fn start_with(root: &Path, port: u16, watch: bool, args: &[&str]) -> Server {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_modelsite"));
+    cmd.stderr(Stdio::null());
+    start_command(cmd, root, port, watch, args)
+}
+
+/// [`start_with`], running `serve` through `cmd` (the binary, or a shell
+/// that runs it), whose standard error goes where `cmd` says.
+pub fn start_command(
+    mut cmd: Command,
+    root: &Path,
+    port: u16,
+    watch: bool,
+    args: &[&str],
+) -> Server {
     cmd.arg("serve")
         .args(args)
         .arg("--root")
@@ -42,8 +55,7 @@ pub fn start_with(root: &Path, port: u16, watch: bool, args: &[&str]) -> Server 
         .arg(port.to_string())
         .arg("--offline")
         .env("NO_COLOR", "1")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null());
+        .stdout(Stdio::piped());
     if watch {
         cmd.arg("--watch");
     }
