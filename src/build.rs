@@ -51,9 +51,15 @@ pub struct BuildReport {
 }
 
 /// Loads and resolves the site and its templates, reporting the errors of
-/// both together.
+/// both together. When the build is to write, first puts right what a
+/// killed build left next to the output folder.
 pub fn load(options: &BuildOptions) -> Result<(Catalog, Templates), Errors> {
     let config = Config::load(&options.root, &options.overrides)?;
+    if options.write_output {
+        // Before anything can fail: the previous output is back in place
+        // even if this build stops at an error.
+        output::recover(&config.output_dir)?;
+    }
     let (catalog, templates) = rayon::join(
         || source::read_site(&config).and_then(|s| catalog::resolve(&config, s)),
         || render::templates::load(&config),

@@ -4,7 +4,11 @@
 //! `.nojekyll`, `highlight.css`).
 //!
 //! A failed build never touches the previous output: everything is written
-//! to the staging folder first.
+//! to the staging folder first. Nor does a killed one: the output folder
+//! holds the previous build's files or the new one's, never a mix (where
+//! the two folders cannot be exchanged in one step, the previous output
+//! may wait under another name for a moment), and the next build puts
+//! right what a killed one left beside it ([`recover`]).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -23,12 +27,24 @@ use crate::render::templates::{DEFAULT_THEME, ThemeSource};
 pub struct Staging {
     pub dir: PathBuf,
     target: PathBuf,
+    beside: Beside,
     minify: bool,
 }
 
-impl Staging {
-    /// Creates an empty staging folder next to `target`.
-    pub fn create(target: &Path, minify: bool) -> Result<Staging, SiteError> {
+/// The folders a build keeps next to the output folder `public`:
+/// `.public.staging` (the new output while it is written), `.public.old`
+/// (the previous output while the new one is moved in, when the two cannot
+/// be exchanged in one step), and `.public.old.removing` (a previous output
+/// being deleted). A folder under the `.old` name is always a whole
+/// previous output: it is renamed away before it is deleted.
+struct Beside {
+    staging: PathBuf,
+    old: PathBuf,
+    removing: PathBuf,
+}
+
+impl Beside {
+    fn of(target: &Path) -> Beside {
         let name = target
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -37,15 +53,66 @@ impl Staging {
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
-        std::fs::create_dir_all(parent).map_err(|e| SiteError::io("create", parent, &e))?;
-        let dir = parent.join(format!(".{name}.staging"));
-        if dir.exists() {
-            std::fs::remove_dir_all(&dir).map_err(|e| SiteError::io("clear", &dir, &e))?;
+        Beside {
+            staging: parent.join(format!(".{name}.staging")),
+            old: parent.join(format!(".{name}.old")),
+            removing: parent.join(format!(".{name}.old.removing")),
         }
+    }
+
+    /// Deletes the previous output kept under the `.old` name, renaming it
+    /// first, so that a build killed while deleting leaves no part of it
+    /// under that name.
+    fn remove_old(&self) -> Result<(), SiteError> {
+        remove_folder(&self.removing)?;
+        match std::fs::rename(&self.old, &self.removing) {
+            Ok(()) => remove_folder(&self.removing),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(SiteError::io("move aside", &self.old, &e)),
+        }
+    }
+}
+
+/// Removes `dir` and everything in it, if it exists.
+fn remove_folder(dir: &Path) -> Result<(), SiteError> {
+    match std::fs::remove_dir_all(dir) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(SiteError::io("clear", dir, &e)),
+    }
+}
+
+/// Puts right what a build killed part way left next to the output folder
+/// `target`. A build dies with the previous output in place, with the new
+/// one in place, or (where two folders cannot be exchanged in one step)
+/// between moving the previous output aside and moving the new one in: then
+/// the output folder is missing and the previous one is moved back. What is
+/// left of the staging folder and of the previous output is then removed.
+pub fn recover(target: &Path) -> Result<(), SiteError> {
+    let beside = Beside::of(target);
+    if !target.exists() && beside.old.is_dir() {
+        std::fs::rename(&beside.old, target)
+            .map_err(|e| SiteError::io("restore the previous output from", &beside.old, &e))?;
+    }
+    remove_folder(&beside.staging)?;
+    beside.remove_old()
+}
+
+impl Staging {
+    /// Creates an empty staging folder next to `target`, after putting
+    /// right what an earlier build that was killed left there.
+    pub fn create(target: &Path, minify: bool) -> Result<Staging, SiteError> {
+        let beside = Beside::of(target);
+        if let Some(parent) = beside.staging.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| SiteError::io("create", parent, &e))?;
+        }
+        recover(target)?;
+        let dir = beside.staging.clone();
         std::fs::create_dir_all(&dir).map_err(|e| SiteError::io("create", &dir, &e))?;
         Ok(Staging {
             dir,
             target: target.to_path_buf(),
+            beside,
             minify,
         })
     }
@@ -67,39 +134,39 @@ impl Staging {
         Ok(hash_bytes(&bytes))
     }
 
-    /// Replaces the output folder with the staging folder.
+    /// Replaces the output folder with the staging folder. Killed at any
+    /// point, it leaves the previous output or the new one in the output
+    /// folder, or the previous one under the `.old` name, from which
+    /// [`recover`] takes it back.
     pub fn commit(self) -> Result<(), SiteError> {
-        let old = self.dir.with_file_name(
-            self.dir
-                .file_name()
-                .map(|n| n.to_string_lossy().replace(".staging", ".old"))
-                .unwrap_or_else(|| ".old".to_string()),
-        );
-        if old.exists() {
-            std::fs::remove_dir_all(&old).map_err(|e| SiteError::io("clear", &old, &e))?;
-        }
+        self.move_in(cfg!(target_os = "linux"))
+    }
+
+    /// [`Staging::commit`], exchanging the two folders in one step if
+    /// `exchange` and the system can, else by two renames.
+    #[cfg_attr(not(target_os = "linux"), allow(unused_variables))]
+    fn move_in(self, exchange: bool) -> Result<(), SiteError> {
+        let old = &self.beside.old;
+        self.beside.remove_old()?;
         let had_old = self.target.exists();
         #[cfg(target_os = "linux")]
-        if had_old && swap_folders(&self.dir, &self.target).is_ok() {
+        if exchange && had_old && swap_folders(&self.dir, &self.target).is_ok() {
             // The staging name now holds the previous output.
             return std::fs::remove_dir_all(&self.dir)
                 .map_err(|e| SiteError::io("remove", &self.dir, &e));
         }
         if had_old {
-            std::fs::rename(&self.target, &old)
+            std::fs::rename(&self.target, old)
                 .map_err(|e| SiteError::io("move aside", &self.target, &e))?;
         }
         if let Err(e) = std::fs::rename(&self.dir, &self.target) {
             // Put the previous output back before giving up.
             if had_old {
-                let _ = std::fs::rename(&old, &self.target);
+                let _ = std::fs::rename(old, &self.target);
             }
             return Err(SiteError::io("replace", &self.target, &e));
         }
-        if had_old {
-            std::fs::remove_dir_all(&old).map_err(|e| SiteError::io("remove", &old, &e))?;
-        }
-        Ok(())
+        self.beside.remove_old()
     }
 
     /// Removes the staging folder, leaving the output folder as it was.
@@ -574,6 +641,107 @@ fn highlight_css() -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A folder holding `files` (name, text).
+    fn folder(dir: &Path, files: &[(&str, &str)]) {
+        for (name, text) in files {
+            let path = dir.join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+    }
+
+    /// The names in `dir`, sorted.
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    fn text(path: &Path) -> String {
+        std::fs::read_to_string(path).unwrap()
+    }
+
+    #[test]
+    fn a_build_killed_between_the_two_renames_gets_the_previous_output_back() {
+        let site = tempfile::tempdir().unwrap();
+        let public = site.path().join("public");
+        folder(
+            &site.path().join(".public.old"),
+            &[("index.html", "previous"), ("models/a/index.html", "a")],
+        );
+        folder(
+            &site.path().join(".public.staging"),
+            &[("index.html", "ne")],
+        );
+        recover(&public).unwrap();
+        assert_eq!(names(site.path()), ["public"]);
+        assert_eq!(text(&public.join("index.html")), "previous");
+        assert_eq!(text(&public.join("models/a/index.html")), "a");
+    }
+
+    #[test]
+    fn a_build_killed_after_the_new_output_moved_in_keeps_it() {
+        let site = tempfile::tempdir().unwrap();
+        let public = site.path().join("public");
+        folder(&public, &[("index.html", "new")]);
+        folder(
+            &site.path().join(".public.old"),
+            &[("index.html", "previous")],
+        );
+        folder(
+            &site.path().join(".public.old.removing"),
+            &[("index.html", "older")],
+        );
+        recover(&public).unwrap();
+        assert_eq!(names(site.path()), ["public"]);
+        assert_eq!(text(&public.join("index.html")), "new");
+    }
+
+    #[test]
+    fn a_previous_output_killed_while_being_deleted_is_never_brought_back() {
+        let site = tempfile::tempdir().unwrap();
+        let public = site.path().join("public");
+        folder(
+            &site.path().join(".public.old.removing"),
+            &[("models/a/index.html", "a")],
+        );
+        recover(&public).unwrap();
+        assert!(names(site.path()).is_empty(), "no half output is restored");
+    }
+
+    #[test]
+    fn a_build_after_a_killed_one_starts_clean_and_leaves_only_its_output() {
+        let site = tempfile::tempdir().unwrap();
+        let public = site.path().join("public");
+        folder(
+            &site.path().join(".public.old"),
+            &[("index.html", "previous")],
+        );
+        folder(&site.path().join(".public.staging"), &[("stale.html", "x")]);
+        let staging = Staging::create(&public, false).unwrap();
+        assert_eq!(
+            text(&public.join("index.html")),
+            "previous",
+            "the previous output is back while the build runs"
+        );
+        assert!(names(&staging.dir).is_empty(), "the staging folder is new");
+        staging.write("index.html", b"new").unwrap();
+        staging.commit().unwrap();
+        assert_eq!(names(site.path()), ["public"]);
+        assert_eq!(names(&public), ["index.html"]);
+        assert_eq!(text(&public.join("index.html")), "new");
+
+        // By two renames, as where folders cannot be exchanged.
+        let staging = Staging::create(&public, false).unwrap();
+        staging.write("other.html", b"newer").unwrap();
+        staging.move_in(false).unwrap();
+        assert_eq!(names(site.path()), ["public"]);
+        assert_eq!(names(&public), ["other.html"]);
+    }
 
     #[test]
     fn only_paths_inside_the_output_folder_are_written() {

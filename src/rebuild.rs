@@ -63,9 +63,13 @@ pub struct Rebuilt {
 }
 
 impl Session {
-    /// Reads the configuration; reads and builds nothing else yet.
+    /// Reads the configuration, and puts right what a killed build left
+    /// next to the output folder; reads and builds nothing else yet.
     pub fn new(options: &BuildOptions) -> Result<Session, Errors> {
         let config = Config::load(&options.root, &options.overrides)?;
+        if options.write_output {
+            output::recover(&config.output_dir)?;
+        }
         let root_abs = options
             .root
             .canonicalize()

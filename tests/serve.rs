@@ -1,128 +1,22 @@
 //! `modelsite serve` over real HTTP on 127.0.0.1: the base path, 404s,
-//! path traversal, the next free port, live-reload injection only while
-//! serving, and rebuilds on change that keep the last good site.
+//! the next free port, live-reload injection only while serving, and
+//! rebuilds on change that keep the last good site. Hostile and numerous
+//! clients are in `serve_stress.rs`.
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use common::Site;
-
-/// A running `modelsite serve`, stopped when dropped.
-struct Server {
-    child: Child,
-    /// e.g. `http://127.0.0.1:4321/repo/`
-    url: String,
-    port: u16,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
-
-fn start(root: &Path, port: u16, watch: bool) -> Server {
-    start_with(root, port, watch, &[])
-}
-
-/// [`start`] with more arguments for `serve`.
-fn start_with(root: &Path, port: u16, watch: bool, args: &[&str]) -> Server {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_modelsite"));
-    cmd.arg("serve")
-        .args(args)
-        .arg("--root")
-        .arg(root)
-        .arg("--port")
-        .arg(port.to_string())
-        .arg("--offline")
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null());
-    if watch {
-        cmd.arg("--watch");
-    }
-    let mut child = cmd.spawn().expect("start modelsite serve");
-    let stdout = child.stdout.take().expect("stdout");
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if let Some(url) = line.strip_prefix("Serving the site at ") {
-                let _ = tx.send(url.trim().to_string());
-            }
-        }
-    });
-    let url = match rx.recv_timeout(Duration::from_secs(60)) {
-        Ok(url) => url,
-        Err(_) => {
-            let _ = child.kill();
-            panic!("the server did not say where it serves within 60 s");
-        }
-    };
-    let port = url
-        .trim_start_matches("http://127.0.0.1:")
-        .split('/')
-        .next()
-        .and_then(|p| p.parse().ok())
-        .expect("a port in the URL");
-    Server { child, url, port }
-}
-
-/// A raw HTTP/1.0 GET of `path` exactly as written (no normalisation).
-fn get(port: u16, path: &str) -> (u16, String, String) {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(20)))
-        .expect("timeout");
-    write!(stream, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").expect("send");
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).expect("read");
-    let text = String::from_utf8_lossy(&raw).into_owned();
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let status = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    (status, head.to_string(), body.to_string())
-}
-
-/// Polls `check` until it holds or the deadline passes.
-fn eventually(what: &str, deadline: Duration, check: impl FnMut() -> bool) {
-    if !wait_until(deadline, check) {
-        panic!("{what} did not happen within {deadline:?}");
-    }
-}
-
-/// Polls `check` until it holds or `deadline` passes; says which.
-fn wait_until(deadline: Duration, mut check: impl FnMut() -> bool) -> bool {
-    let start = Instant::now();
-    while start.elapsed() < deadline {
-        if check() {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    false
-}
+use common::serve::{eventually, get, start, start_with, wait_until};
 
 #[test]
 fn serves_under_the_base_path_with_the_404_page_and_reload_script() {
     let site = Site::new();
-    let server = start(site.root(), free_port(), true);
+    let server = start(site.root(), true);
     assert!(
         server.url.ends_with("/repo/"),
         "the sub-path is kept: {}",
@@ -164,46 +58,11 @@ fn serves_under_the_base_path_with_the_404_page_and_reload_script() {
 }
 
 #[test]
-fn nothing_outside_the_output_folder_is_served() {
-    let site = Site::new();
-    site.write("secret.txt", "top secret");
-    site.write(
-        "static/folder/readme.txt",
-        "a file in a folder without an index",
-    );
-    let server = start(site.root(), free_port(), false);
-    #[cfg(unix)]
-    std::os::unix::fs::symlink(site.path("secret.txt"), site.path("public/link.txt"))
-        .expect("symlink");
-    for path in [
-        "/repo/../secret.txt",
-        "/repo/%2e%2e/secret.txt",
-        "/repo/%2E%2E%2Fsecret.txt",
-        "/repo/models/..%2f..%2fsecret.txt",
-        "/repo/..%5csecret.txt",
-        "/repo/link.txt",
-        "/../secret.txt",
-    ] {
-        let (status, _, body) = get(server.port, path);
-        assert_eq!(status, 404, "{path} must not be served");
-        assert!(!body.contains("top secret"), "{path} leaked a file");
-    }
-    let (status, _, body) = get(server.port, "/repo/folder/");
-    assert_eq!(status, 404, "no directory listings");
-    assert!(!body.contains("readme.txt"));
-    let (status, _, body) = get(server.port, "/repo/folder/readme.txt");
-    assert_eq!(
-        (status, body.as_str()),
-        (200, "a file in a folder without an index")
-    );
-}
-
-#[test]
 fn a_taken_port_moves_to_the_next_free_one() {
     let site = Site::new();
     let taken = TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = taken.local_addr().expect("address").port();
-    let server = start(site.root(), port, false);
+    let server = start_with(site.root(), port, false, &[]);
     assert_ne!(server.port, port);
     assert_eq!(get(server.port, "/repo/").0, 200);
 }
@@ -215,7 +74,7 @@ fn a_change_to_the_file_given_by_config_is_rebuilt() {
         .read("modelsite.toml")
         .replace("Test Atlas", "Prod Atlas");
     site.write("prod.toml", &prod);
-    let server = start_with(site.root(), free_port(), true, &["--config", "prod.toml"]);
+    let server = start_with(site.root(), 0, true, &["--config", "prod.toml"]);
     assert!(get(server.port, "/repo/").2.contains("Prod Atlas"));
     site.write("prod.toml", &prod.replace("Prod Atlas", "Staging Atlas"));
     eventually(
@@ -228,7 +87,7 @@ fn a_change_to_the_file_given_by_config_is_rebuilt() {
 #[test]
 fn a_change_is_rebuilt_and_a_broken_save_keeps_the_last_good_site() {
     let site = Site::new();
-    let server = start(site.root(), free_port(), true);
+    let server = start(site.root(), true);
     let page = "/repo/models/llama-2/";
     let yaml = "data/models/llama-2.yaml";
     let good = site.read(yaml);
@@ -277,7 +136,7 @@ fn a_change_is_rebuilt_and_a_broken_save_keeps_the_last_good_site() {
 #[test]
 fn after_any_sequence_of_edits_the_output_equals_a_clean_build() {
     let site = Site::new();
-    let server = start(site.root(), free_port(), true);
+    let server = start(site.root(), true);
     // Each edit is followed by a wait for the served site to reflect it.
     type Edit = Box<dyn Fn(&Site)>;
     let edits: Vec<(&str, Edit)> = vec![
@@ -425,7 +284,7 @@ fn try_snapshot(dir: &Path) -> Option<Vec<(String, Vec<u8>)>> {
 #[test]
 fn saves_by_rename_and_recreated_folders_are_watched() {
     let site = Site::new();
-    let server = start(site.root(), free_port(), true);
+    let server = start(site.root(), true);
 
     // An editor that writes a temporary file and renames it over the original.
     let yaml = site.path("data/models/llama-2.yaml");

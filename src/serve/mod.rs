@@ -20,7 +20,7 @@ use crate::config::Config;
 use crate::error::{Errors, SiteError};
 use crate::rebuild::Session;
 use reload::Hub;
-use server::{ServerState, router};
+use server::{ServerState, router, serve_connections};
 use watch::Watch;
 
 /// How `serve` was asked to run.
@@ -154,9 +154,7 @@ async fn run(options: ServeOptions, config: Config) -> Result<(), Errors> {
     // Ctrl+C stops at once: open event streams never end by themselves,
     // so waiting for every connection to close would wait for ever.
     tokio::select! {
-        served = axum::serve(listener, router(state)) => {
-            served.map_err(|e| SiteError::new(format!("the server stopped: {e}")))?;
-        }
+        () = serve_connections(listener, router(state)) => {}
         _ = tokio::signal::ctrl_c() => {}
     }
     Ok(())

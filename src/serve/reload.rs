@@ -7,10 +7,17 @@
 
 use std::sync::{Arc, Mutex};
 
+use futures::Stream;
 use tokio::sync::broadcast;
+use tokio_stream::StreamExt;
+use tokio_stream::wrappers::BroadcastStream;
+use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
 
 /// The folder, under the site's base path, of the dev server's endpoints.
 pub const ENDPOINT_DIR: &str = "__modelsite";
+
+/// How many changes wait for a browser that is slow to read them.
+const CHANNEL_SIZE: usize = 64;
 
 /// What happened, as browsers hear it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,7 +53,7 @@ impl Default for Hub {
 
 impl Hub {
     pub fn new() -> Hub {
-        let (sender, _) = broadcast::channel(64);
+        let (sender, _) = broadcast::channel(CHANNEL_SIZE);
         // Builds are numbered from the time the server started, so a page
         // that reconnects to a restarted server sees a new number.
         let start = std::time::SystemTime::now()
@@ -64,6 +71,16 @@ impl Hub {
 
     pub fn subscribe(&self) -> broadcast::Receiver<Change> {
         self.sender.subscribe()
+    }
+
+    /// Every change from now on, for one browser. A browser that falls
+    /// behind by more than the channel holds hears `Reload` for what it
+    /// missed: whatever that was, the page it shows is older than the site.
+    pub fn changes(&self) -> impl Stream<Item = Change> + Send + use<> {
+        BroadcastStream::new(self.subscribe()).map(|change| match change {
+            Ok(change) => change,
+            Err(BroadcastStreamRecvError::Lagged(_)) => Change::Reload,
+        })
     }
 
     /// The build number and the current error, if the last rebuild failed.
@@ -168,5 +185,19 @@ mod tests {
         hub.built(true);
         assert_eq!(rx.try_recv().ok(), Some(Change::Reload));
         assert_eq!(hub.current(), (before + 1, None));
+    }
+
+    #[test]
+    fn a_browser_that_falls_behind_hears_reload() {
+        let hub = Hub::new();
+        let changes = hub.changes();
+        for _ in 0..CHANNEL_SIZE + 10 {
+            hub.built(true);
+        }
+        drop(hub);
+        let heard: Vec<Change> = futures::executor::block_on_stream(Box::pin(changes)).collect();
+        assert_eq!(heard.first(), Some(&Change::Reload), "{heard:?}");
+        assert_eq!(heard.len(), CHANNEL_SIZE + 1, "then the changes kept");
+        assert!(heard[1..].iter().all(|c| *c == Change::Css));
     }
 }

@@ -4,6 +4,9 @@
 //!
 //! It serves nothing outside the output folder: `..` segments are refused
 //! and every file is checked, after resolving symlinks, to lie inside it.
+//! A client gets [`HEAD_TIMEOUT`] to send each request's head, within
+//! [`MAX_HEAD_BYTES`] and [`MAX_HEADERS`], so that a slow or hostile client
+//! holds a connection for seconds at most and never a whole server.
 
 use std::convert::Infallible;
 use std::path::{Path, PathBuf};
@@ -15,10 +18,76 @@ use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures::Stream;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::service::TowerToHyperService;
+use tokio::net::TcpListener;
 use tokio_stream::StreamExt;
-use tokio_stream::wrappers::BroadcastStream;
 
 use crate::serve::reload::{Change, ENDPOINT_DIR, Hub, script_tag};
+
+/// How long a client has to send a request's line and headers, counted
+/// from the moment the server waits for them (a new connection, or the
+/// end of the previous response on a kept-alive one).
+pub const HEAD_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The most bytes a request's line and headers may take; a longer head is
+/// answered with 431 and the connection closed.
+pub const MAX_HEAD_BYTES: usize = 64 * 1024;
+
+/// The most headers a request may have (more: 431).
+pub const MAX_HEADERS: usize = 100;
+
+/// How long to wait before accepting again after accepting failed (out of
+/// file descriptors, say): the connections already open go on meanwhile.
+const ACCEPT_RETRY: Duration = Duration::from_millis(100);
+
+/// Accepts connections on `listener` for ever and serves `app` on each,
+/// HTTP/1 with the limits above.
+pub async fn serve_connections(listener: TcpListener, app: Router) {
+    let mut failing = false;
+    loop {
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            Err(e) => {
+                // A client that gave up before it was accepted concerns
+                // no one else.
+                if !is_about_one_connection(&e) {
+                    if !failing {
+                        eprintln!(
+                            "warning: cannot accept connections ({e}); trying again every {ACCEPT_RETRY:?}"
+                        );
+                    }
+                    failing = true;
+                    tokio::time::sleep(ACCEPT_RETRY).await;
+                }
+                continue;
+            }
+        };
+        failing = false;
+        let _ = stream.set_nodelay(true);
+        let service = TowerToHyperService::new(app.clone());
+        tokio::spawn(async move {
+            // Errors here are one client's (a timeout, a bad request, a
+            // reset): hyper has answered what can be answered.
+            let _ = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(HEAD_TIMEOUT)
+                .max_buf_size(MAX_HEAD_BYTES)
+                .max_headers(MAX_HEADERS)
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+        });
+    }
+}
+
+/// Whether an accept error ended only the connection being accepted.
+fn is_about_one_connection(e: &std::io::Error) -> bool {
+    use std::io::ErrorKind::{ConnectionAborted, ConnectionRefused, ConnectionReset};
+    matches!(
+        e.kind(),
+        ConnectionRefused | ConnectionAborted | ConnectionReset
+    )
+}
 
 /// What the server needs to know.
 #[derive(Clone)]
@@ -61,15 +130,15 @@ fn event_stream(state: &ServerState) -> Sse<impl Stream<Item = Result<Event, Inf
     let hello = Event::default()
         .event("hello")
         .data(serde_json::json!({ "build": build, "error": error }).to_string());
-    let updates = BroadcastStream::new(state.hub.subscribe()).filter_map(|change| {
-        let event = match change.ok()? {
+    let updates = state.hub.changes().map(|change| {
+        let event = match change {
             Change::Reload => Event::default().event("reload").data("reload"),
             Change::Css => Event::default().event("css").data("css"),
             Change::Failed(message) => Event::default()
                 .event("failed")
                 .data(serde_json::json!({ "error": message }).to_string()),
         };
-        Some(Ok(event))
+        Ok(event)
     });
     let stream = tokio_stream::once(Ok(hello)).chain(updates);
     Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))

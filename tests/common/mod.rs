@@ -1,7 +1,9 @@
 //! A small, valid site in a temporary folder, and a way to run the real
-//! `modelsite` binary on it.
+//! `modelsite` binary on it; `serve` runs it as a server.
 
 #![allow(dead_code)]
+
+pub mod serve;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
