@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use crate::config::Config;
 use crate::error::{Errors, SiteError, did_you_mean};
-use crate::source::data::{Category, Creator, Library, Seg, Source, YamlFile};
+use crate::source::data::{Category, Creator, Library, ModelData, Seg, Source, YamlFile};
 use crate::source::pages::{PageSource, url_path};
 use crate::source::{IdMap, MapFile, ModelSource, PAGES_DIR, SiteSource, is_valid_id};
 
@@ -97,6 +97,66 @@ pub struct Catalog {
     /// Folders of pages without an index page of their own (`guides/`).
     pub sections: Vec<String>,
     pub warnings: Vec<SiteError>,
+    /// The newest models, newest first, undated last: as many as the home
+    /// page and the feed show (see [`Catalog::newest`]). Found once a
+    /// catalog, in one pass over every model.
+    newest: Vec<usize>,
+    /// How many models have each value of the facets the catalog's
+    /// filters offer; kept up to date by [`patch`] from the changed models
+    /// alone.
+    pub facets: FacetCounts,
+}
+
+/// How many models have each access kind, modality and domain, how many
+/// give a size, and how many no licence.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FacetCounts {
+    pub access: BTreeMap<&'static str, usize>,
+    pub modalities: BTreeMap<String, usize>,
+    pub domains: BTreeMap<String, usize>,
+    pub sized: usize,
+    pub unlicensed: usize,
+}
+
+impl FacetCounts {
+    fn of(models: &[Model]) -> Self {
+        let mut counts = FacetCounts::default();
+        for m in models {
+            counts.count(&m.data, true);
+        }
+        counts
+    }
+
+    /// Counts the model `d` in (`add`) or out; a value no model has any
+    /// more is left out, as a count from scratch would.
+    fn count(&mut self, d: &ModelData, add: bool) {
+        fn step<K: Ord>(map: &mut BTreeMap<K, usize>, key: K, add: bool) {
+            if add {
+                *map.entry(key).or_default() += 1;
+            } else if let Some(n) = map.get_mut(&key) {
+                *n -= 1;
+                if *n == 0 {
+                    map.remove(&key);
+                }
+            }
+        }
+        fn tally(n: &mut usize, yes: bool, add: bool) {
+            if yes {
+                *n = if add { *n + 1 } else { n.saturating_sub(1) };
+            }
+        }
+        if let Some(a) = d.access {
+            step(&mut self.access, a.as_str(), add);
+        }
+        for x in &d.modalities {
+            step(&mut self.modalities, x.clone(), add);
+        }
+        for x in &d.domain {
+            step(&mut self.domains, x.clone(), add);
+        }
+        tally(&mut self.sized, d.parameters.is_some(), add);
+        tally(&mut self.unlicensed, d.license.is_none(), add);
+    }
 }
 
 impl Catalog {
@@ -119,6 +179,20 @@ impl Catalog {
     pub fn page_count(&self, rows: usize) -> usize {
         rows.div_ceil(self.config.catalog.page_size).max(1)
     }
+
+    /// The indices of the `limit` newest models, newest first, undated
+    /// last; `limit` is at most [`HOME_NEWEST`] or the feed's length.
+    pub fn newest(&self, limit: usize) -> &[usize] {
+        &self.newest[..limit.min(self.newest.len())]
+    }
+}
+
+/// How many of the newest models the home page shows.
+pub const HOME_NEWEST: usize = 10;
+
+/// How many newest models a catalog keeps in order (see [`Catalog::newest`]).
+fn newest_kept(config: &Config) -> usize {
+    HOME_NEWEST.max(config.feed.limit)
 }
 
 /// The URL path of page `number` (counted from 1) of the list at `path`:
@@ -226,7 +300,6 @@ pub fn resolve(config: &Config, mut source: SiteSource) -> Result<Catalog, Error
     errors.into_result(Catalog {
         data_files,
         config: config.clone(),
-        models,
         by_id,
         creators: source.creators.entries,
         categories: source.categories.entries,
@@ -237,19 +310,28 @@ pub fn resolve(config: &Config, mut source: SiteSource) -> Result<Catalog, Error
         pages,
         sections,
         warnings,
+        newest: newest_first(&models, newest_kept(config)),
+        facets: FacetCounts::of(&models),
+        models,
     })
 }
 
-/// The catalog after `changed` models were read again, made from
-/// `previous` rather than resolved from every source, when that gives the
-/// same catalog: each changed model is already in it, from the same file,
+/// Brings `catalog` up to date with the `changed` models, read again,
+/// rather than resolving every source, when that gives the same catalog
+/// as a full resolve: each changed model is already in it, from the same file,
 /// and keeps everything that places it among the others (its id, name,
 /// draft flag, creator, category, tasks, licence, base models and new
 /// version), so the order, the taxonomies and the relations stand. `None`
 /// when a full [`resolve`] is needed. A large catalog is resolved in a
 /// fifth of a second; a save under `serve --watch` of one model's facts or
-/// summary need not wait for it.
-pub fn patch(previous: &Catalog, changed: &[Arc<ModelSource>]) -> Option<Result<Catalog, Errors>> {
+/// summary need not wait for it. The catalog is changed in place (a copy
+/// of a large one costs tens of milliseconds); the [`Unpatch`] returned
+/// puts it back. On errors it is left as it was.
+pub fn patch(
+    catalog: &mut Catalog,
+    changed: &[Arc<ModelSource>],
+) -> Option<Result<Unpatch, Errors>> {
+    let previous = &*catalog;
     let mut at = Vec::with_capacity(changed.len());
     for m in changed {
         let &i = previous.by_id.get(&m.id)?;
@@ -293,12 +375,53 @@ pub fn patch(previous: &Catalog, changed: &[Arc<ModelSource>]) -> Option<Result<
     if !errors.0.is_empty() {
         return Some(Err(errors));
     }
-    let mut catalog = previous.clone();
+    let redate = changed
+        .iter()
+        .zip(&at)
+        .any(|(m, &i)| m.data.released != previous.models[i].data.released);
+    let mut unpatch = Unpatch {
+        sources: Vec::with_capacity(at.len()),
+        warnings: std::mem::replace(&mut catalog.warnings, warnings),
+        newest: None,
+        facets: None,
+    };
+    unpatch.facets = Some(catalog.facets.clone());
     for (m, i) in changed.iter().zip(at) {
-        catalog.models[i].source = m.clone();
+        let old = std::mem::replace(&mut catalog.models[i].source, m.clone());
+        catalog.facets.count(&old.data, false);
+        catalog.facets.count(&m.data, true);
+        unpatch.sources.push((i, old));
     }
-    catalog.warnings = warnings;
-    Some(Ok(catalog))
+    if redate {
+        let newest = newest_first(&catalog.models, newest_kept(&catalog.config));
+        unpatch.newest = Some(std::mem::replace(&mut catalog.newest, newest));
+    }
+    Some(Ok(unpatch))
+}
+
+/// What [`patch`] replaced in a catalog, to put back when the patched
+/// catalog is not kept.
+pub struct Unpatch {
+    sources: Vec<(usize, Arc<ModelSource>)>,
+    warnings: Vec<SiteError>,
+    newest: Option<Vec<usize>>,
+    facets: Option<FacetCounts>,
+}
+
+impl Unpatch {
+    /// Makes `catalog` what it was before the patch.
+    pub fn restore(self, catalog: &mut Catalog) {
+        for (i, source) in self.sources {
+            catalog.models[i].source = source;
+        }
+        catalog.warnings = self.warnings;
+        if let Some(newest) = self.newest {
+            catalog.newest = newest;
+        }
+        if let Some(facets) = self.facets {
+            catalog.facets = facets;
+        }
+    }
 }
 
 /// An error on the value at `path` of a model file (read again from the
@@ -871,9 +994,56 @@ fn place_pages(
     (pages, sections)
 }
 
+/// The indices of the `limit` newest models, newest first, undated last.
+///
+/// One pass that keeps the best `limit` seen so far: a large catalog is
+/// mostly older than the ones kept, so a model costs one comparison with
+/// the last kept, not a place in an order of every model.
+fn newest_first(models: &[Model], limit: usize) -> Vec<usize> {
+    first_in_order(models.len(), limit, |&a, &b| {
+        let (ra, rb) = (&models[a].data.released, &models[b].data.released);
+        rb.cmp(ra).then_with(|| a.cmp(&b))
+    })
+}
+
+/// The first `limit` of `0..n` in `order` (a total order), in that order.
+fn first_in_order(
+    n: usize,
+    limit: usize,
+    order: impl Fn(&usize, &usize) -> std::cmp::Ordering,
+) -> Vec<usize> {
+    let mut kept: Vec<usize> = Vec::with_capacity(limit + 1);
+    for i in 0..n {
+        if kept.len() == limit && kept.last().is_none_or(|last| order(&i, last).is_ge()) {
+            continue;
+        }
+        let at = kept.partition_point(|k| order(k, &i).is_lt());
+        kept.insert(at, i);
+        kept.truncate(limit);
+    }
+    kept
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_first_in_order_are_those_of_a_full_sort() {
+        // Ties and a limit of zero, one, some, all and more than all.
+        let keys: Vec<u32> = (0..500u32).map(|i| (i * 7919) % 97).collect();
+        let order = |a: &usize, b: &usize| keys[*b].cmp(&keys[*a]).then(a.cmp(b));
+        let mut all: Vec<usize> = (0..keys.len()).collect();
+        all.sort_by(order);
+        for limit in [0, 1, 10, 499, 500, 600] {
+            let want: Vec<usize> = all.iter().copied().take(limit).collect();
+            assert_eq!(
+                first_in_order(keys.len(), limit, order),
+                want,
+                "limit {limit}"
+            );
+        }
+    }
 
     #[test]
     fn names_are_readable() {

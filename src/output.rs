@@ -19,7 +19,6 @@ use rayon::prelude::*;
 use crate::catalog::Catalog;
 use crate::config::Config;
 use crate::error::SiteError;
-use crate::render::context::newest_first;
 use crate::render::memo::{ModelEntry, hash_bytes};
 use crate::render::templates::{DEFAULT_THEME, ThemeSource};
 
@@ -565,7 +564,7 @@ fn feed(catalog: &Catalog) -> String {
     use atom_syndication::{Category, Content, Entry, Feed, FixedDateTime, Link, Person, Text};
     let config = &catalog.config;
     let date = |s: &str| FixedDateTime::parse_from_rfc3339(s).ok();
-    let newest = newest_first(&catalog.models, config.feed.limit);
+    let newest = catalog.newest(config.feed.limit);
     let epoch = date("1970-01-01T00:00:00+00:00").unwrap_or_default();
     let entries: Vec<Entry> = newest
         .iter()

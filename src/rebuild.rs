@@ -187,17 +187,29 @@ impl Session {
             });
         }
         timings.lap("read changed files");
-        let patched = catalog_current
-            .then(|| self.patched(&source_paths))
-            .flatten();
-        let mut catalog = match patched {
-            Some(patched) => patched?,
-            None => self.resolve(false)?,
+        let patched = match catalog_current {
+            true => self.patched(&source_paths),
+            false => None,
+        };
+        let (mut catalog, unpatch) = match patched {
+            Some(patched) => patched.map(|(c, u)| (c, Some(u)))?,
+            None => (self.resolve(false)?, None),
         };
         timings.lap("resolve");
         let result = self.apply(&catalog, static_changed, &mut timings);
+        let mut rebuilt = match result {
+            Ok(rebuilt) => rebuilt,
+            Err(errors) => {
+                // The output is still the last good rebuild's: so is the
+                // catalog kept.
+                if let Some(unpatch) = unpatch {
+                    unpatch.restore(&mut catalog);
+                    self.catalog = Some(catalog);
+                }
+                return Err(errors);
+            }
+        };
         let warnings = std::mem::take(&mut catalog.warnings);
-        let mut rebuilt = result?;
         // Kept for the search index; freeing the previous catalog takes
         // milliseconds that the browser need not wait for.
         if let Some(old) = self.catalog.replace(catalog) {
@@ -217,11 +229,14 @@ impl Session {
             .to_path_buf()
     }
 
-    /// The last catalog with the models of `changed` read again, when
-    /// only the facts of models already in it changed (see
-    /// [`catalog::patch`]); `None` when the sources must be resolved.
-    fn patched(&self, changed: &[PathBuf]) -> Option<Result<Catalog, Errors>> {
-        let previous = self.catalog.as_ref()?;
+    /// The last catalog, taken out of the session, with the models of
+    /// `changed` read again, when only the facts of models already in it
+    /// changed (see [`catalog::patch`]); `None` when the sources must be
+    /// resolved. On errors the session keeps the catalog.
+    fn patched(
+        &mut self,
+        changed: &[PathBuf],
+    ) -> Option<Result<(Catalog, catalog::Unpatch), Errors>> {
         self.templates.as_ref()?;
         if changed.is_empty() {
             return None;
@@ -230,7 +245,18 @@ impl Session {
             .iter()
             .map(|rel| self.sources.model_at(rel))
             .collect::<Option<Vec<_>>>()?;
-        catalog::patch(previous, &models)
+        let mut catalog = self.catalog.take()?;
+        match catalog::patch(&mut catalog, &models) {
+            Some(Ok(unpatch)) => Some(Ok((catalog, unpatch))),
+            Some(Err(errors)) => {
+                self.catalog = Some(catalog);
+                Some(Err(errors))
+            }
+            None => {
+                self.catalog = Some(catalog);
+                None
+            }
+        }
     }
 
     /// The catalog of the current sources, loading the templates if they

@@ -148,6 +148,19 @@ fn model_yaml(rng: &mut Rng) -> String {
             rng.pick(&["apache-2.0", "mit", "llama2", "openrail++"])
         ));
     }
+    if rng.chance(40) {
+        y.push_str(&format!(
+            "access: {}\n",
+            rng.pick(&["open-weights", "gated", "api"])
+        ));
+    }
+    if rng.chance(40) {
+        y.push_str(&format!(
+            "modalities: [{}]\ndomain: [{}]\n",
+            rng.pick(&["text", "text, image", "audio"]),
+            rng.pick(&["general", "code", "biomedical, code"])
+        ));
+    }
     if rng.chance(30) {
         y.push_str(&format!("base_model: {}\n", rng.pick(&IDS)));
     }
@@ -231,7 +244,38 @@ fn guide(rng: &mut Rng) -> String {
 /// Applies one random edit; returns the paths it touched (relative).
 fn edit(site: &Site, rng: &mut Rng) -> (String, Vec<String>) {
     let model = |id: &str| format!("data/models/{id}.yaml");
-    match rng.below(17) {
+    match rng.below(19) {
+        17 | 18 => {
+            // Only the facts that leave the model in its place (the date,
+            // access, modalities, domains, size, summary): the rebuild
+            // patches the last catalog instead of resolving the site.
+            let id = rng.pick(&IDS);
+            let file = model(id);
+            let Ok(text) = std::fs::read_to_string(site.path(&file)) else {
+                return (format!("facts of missing model {id}"), vec![]);
+            };
+            let facts = [
+                "released:",
+                "access:",
+                "modalities:",
+                "domain:",
+                "parameters:",
+                "summary:",
+            ];
+            let mut kept: String = text
+                .lines()
+                .filter(|l| !facts.iter().any(|f| l.starts_with(f)))
+                .map(|l| format!("{l}\n"))
+                .collect();
+            for line in model_yaml(rng).lines() {
+                if facts.iter().any(|f| line.starts_with(f)) {
+                    kept.push_str(line);
+                    kept.push('\n');
+                }
+            }
+            site.write(&file, &kept);
+            (format!("facts of model {id}"), vec![file])
+        }
         0..=3 => {
             let id = rng.pick(&IDS);
             site.write(&model(id), &model_yaml(rng));

@@ -8,8 +8,7 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value, json};
 
 use crate::catalog::{
-    Catalog, LICENSE_KINDS, Model, Page, Taxonomy, Term, license_kind, license_name, task_name,
-    term_slug,
+    Catalog, LICENSE_KINDS, Page, Taxonomy, Term, license_kind, license_name, task_name, term_slug,
 };
 use crate::markdown::TocEntry;
 use crate::source::data::{Access, CreatorKind, Status};
@@ -427,37 +426,6 @@ impl FilterView {
     }
 }
 
-/// The indices of the `limit` newest models, newest first, undated last
-/// (for the home page and the feed).
-///
-/// One pass that keeps the best `limit` seen so far: a large catalog is
-/// mostly older than the ones kept, so a model costs one comparison with
-/// the last kept, not a place in an order of every model.
-pub fn newest_first(models: &[Model], limit: usize) -> Vec<usize> {
-    first_in_order(models.len(), limit, |&a, &b| {
-        let (ra, rb) = (&models[a].data.released, &models[b].data.released);
-        rb.cmp(ra).then_with(|| a.cmp(&b))
-    })
-}
-
-/// The first `limit` of `0..n` in `order` (a total order), in that order.
-fn first_in_order(
-    n: usize,
-    limit: usize,
-    order: impl Fn(&usize, &usize) -> std::cmp::Ordering,
-) -> Vec<usize> {
-    let mut kept: Vec<usize> = Vec::with_capacity(limit + 1);
-    for i in 0..n {
-        if kept.len() == limit && kept.last().is_none_or(|last| order(&i, last).is_ge()) {
-            continue;
-        }
-        let at = kept.partition_point(|k| order(k, &i).is_lt());
-        kept.insert(at, i);
-        kept.truncate(limit);
-    }
-    kept
-}
-
 /// The model as schema.org JSON-LD, ready to sit inside
 /// `<script type="application/ld+json">`: `<`, `>` and `&` are written as
 /// `\u` escapes, so no text from the data can end the script element.
@@ -538,26 +506,9 @@ pub fn model_json_ld(catalog: &Catalog, index: usize) -> String {
 /// access kinds, modalities, domains and licence kinds with their model
 /// counts, and the steps of the size range.
 pub fn finder_facets(catalog: &Catalog) -> Value {
-    let mut access: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut modalities: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut domains: BTreeMap<&str, usize> = BTreeMap::new();
+    let counts = &catalog.facets;
+    let unlicensed = counts.unlicensed;
     let mut kinds: BTreeMap<&str, (Vec<String>, usize)> = BTreeMap::new();
-    let mut sized = 0;
-    let mut unlicensed = 0;
-    for m in &catalog.models {
-        let d = &m.data;
-        if let Some(a) = d.access {
-            *access.entry(a.as_str()).or_default() += 1;
-        }
-        for x in &d.modalities {
-            *modalities.entry(x.as_str()).or_default() += 1;
-        }
-        for x in &d.domain {
-            *domains.entry(x.as_str()).or_default() += 1;
-        }
-        unlicensed += usize::from(d.license.is_none());
-        sized += usize::from(d.parameters.is_some());
-    }
     // Each model has at most one licence, and the licence terms list them:
     // a kind counts the models of its terms.
     if unlicensed > 0 {
@@ -570,8 +521,8 @@ pub fn finder_facets(catalog: &Catalog) -> Value {
             kind.1 += term.models.len();
         }
     }
-    let counted = |map: BTreeMap<&str, usize>| -> Vec<Value> {
-        map.into_iter()
+    let counted = |map: &BTreeMap<String, usize>| -> Vec<Value> {
+        map.iter()
             .map(|(id, count)| json!({ "id": id, "count": count }))
             .collect()
     };
@@ -584,7 +535,8 @@ pub fn finder_facets(catalog: &Catalog) -> Value {
     let access: Vec<Value> = access_order
         .iter()
         .filter_map(|a| {
-            access
+            counts
+                .access
                 .get(a.as_str())
                 .map(|&count| json!({ "id": a.as_str(), "count": count }))
         })
@@ -600,11 +552,11 @@ pub fn finder_facets(catalog: &Catalog) -> Value {
         .collect();
     json!({
         "access": access,
-        "modalities": counted(modalities),
-        "domains": counted(domains),
+        "modalities": counted(&counts.modalities),
+        "domains": counted(&counts.domains),
         "license_kinds": license_kinds,
         "size_steps": crate::columns::size_steps(),
-        "sized_count": sized,
+        "sized_count": counts.sized,
         "unlicensed_count": unlicensed,
     })
 }
@@ -633,23 +585,6 @@ mod tests {
         let only = pager_value(&config, "tasks/x/", 1, 1, 0..3, 3);
         assert!(only.get("prev").is_none() && only.get("next").is_none());
         assert_eq!(only["links"].as_array().map(Vec::len), Some(1));
-    }
-
-    #[test]
-    fn the_first_in_order_are_those_of_a_full_sort() {
-        // Ties and a limit of zero, one, some, all and more than all.
-        let keys: Vec<u32> = (0..500u32).map(|i| (i * 7919) % 97).collect();
-        let order = |a: &usize, b: &usize| keys[*b].cmp(&keys[*a]).then(a.cmp(b));
-        let mut all: Vec<usize> = (0..keys.len()).collect();
-        all.sort_by(order);
-        for limit in [0, 1, 10, 499, 500, 600] {
-            let want: Vec<usize> = all.iter().copied().take(limit).collect();
-            assert_eq!(
-                first_in_order(keys.len(), limit, order),
-                want,
-                "limit {limit}"
-            );
-        }
     }
 
     #[test]

@@ -10,7 +10,6 @@
 
 use rustc_hash::FxHashMap as HashMap;
 use std::ffi::OsString;
-use std::hash::Hasher;
 use std::sync::{Arc, OnceLock};
 
 use serde_json::Value;
@@ -38,8 +37,11 @@ pub struct Memo {
     /// it hashes and compares as bytes, where a `PathBuf` walks its
     /// components, which every rebuild would do for every model.
     pub(crate) markdown: HashMap<OsString, Arc<MarkdownEntry>>,
-    /// Fingerprint of the last output of each job, by the job's file.
-    pub(crate) jobs: HashMap<String, u64>,
+    /// Fingerprint of the last output of each job, by the hash of the
+    /// job's file ([`job_key`]): a rebuild looks up every page, and a
+    /// number is found without reading the path it was made from. Two
+    /// files of one hash would only make their pages render again.
+    pub(crate) jobs: HashMap<u64, u64>,
     /// Keep model values and Markdown results for the next build (serve);
     /// a one-off build does not, to save memory.
     pub(crate) keep: bool,
@@ -109,36 +111,71 @@ pub struct MarkdownEntry {
 }
 
 /// A fingerprint built from parts; equal parts give equal fingerprints.
-pub struct Fingerprint(Xxh3);
+///
+/// Most fingerprints are a few numbers and a path, made once a page on
+/// every rebuild, and a streaming hasher's cost per call would outweigh
+/// the hashing: parts are gathered in a buffer and hashed at once, and
+/// only a fingerprint of many kilobytes (templates, static files) streams
+/// them through the hasher in blocks. Both give the same hash.
+pub struct Fingerprint {
+    buffer: Vec<u8>,
+    hasher: Option<Box<Xxh3>>,
+}
+
+/// How many bytes a fingerprint gathers before it hashes them.
+const FINGERPRINT_BLOCK: usize = 16 * 1024;
 
 impl Fingerprint {
     pub fn new() -> Self {
-        Fingerprint(Xxh3::new())
+        Fingerprint {
+            buffer: Vec::with_capacity(128),
+            hasher: None,
+        }
+    }
+
+    fn bytes(&mut self, bytes: &[u8]) {
+        self.buffer.extend_from_slice(bytes);
+        if self.buffer.len() >= FINGERPRINT_BLOCK {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        self.hasher
+            .get_or_insert_with(|| Box::new(Xxh3::new()))
+            .update(&self.buffer);
+        self.buffer.clear();
     }
 
     pub fn str(&mut self, s: &str) -> &mut Self {
-        self.0.write_u64(s.len() as u64);
-        self.0.update(s.as_bytes());
+        self.bytes(&(s.len() as u64).to_le_bytes());
+        self.bytes(s.as_bytes());
         self
     }
 
     pub fn u64(&mut self, n: u64) -> &mut Self {
-        self.0.write_u64(n);
+        self.bytes(&n.to_le_bytes());
         self
     }
 
     /// A JSON value, as its serialization.
     pub fn json(&mut self, value: &impl serde::Serialize) -> &mut Self {
-        // Writing into a hasher cannot fail; a value that cannot be
+        // Writing into the buffer cannot fail; a value that cannot be
         // serialized hashes as what was written before the failure, and
         // the length marker below still separates it from the next part.
-        let _ = serde_json::to_writer(HashWriter(&mut self.0), value);
-        self.0.write_u64(0xff);
-        self
+        let _ = serde_json::to_writer(FingerprintWriter(self), value);
+        self.u64(0xff)
     }
 
     pub fn finish(&self) -> u64 {
-        self.0.digest()
+        match &self.hasher {
+            None => hash_bytes(&self.buffer),
+            Some(hasher) => {
+                let mut hasher = hasher.clone();
+                hasher.update(&self.buffer);
+                hasher.digest()
+            }
+        }
     }
 }
 
@@ -148,11 +185,11 @@ impl Default for Fingerprint {
     }
 }
 
-struct HashWriter<'a>(&'a mut Xxh3);
+struct FingerprintWriter<'a>(&'a mut Fingerprint);
 
-impl std::io::Write for HashWriter<'_> {
+impl std::io::Write for FingerprintWriter<'_> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.update(buf);
+        self.0.bytes(buf);
         Ok(buf.len())
     }
 
@@ -161,7 +198,39 @@ impl std::io::Write for HashWriter<'_> {
     }
 }
 
+/// What [`Memo::jobs`] knows the job writing `file` by.
+pub fn job_key(file: &str) -> u64 {
+    hash_bytes(file.as_bytes())
+}
+
 /// The hash of some bytes.
 pub fn hash_bytes(bytes: &[u8]) -> u64 {
     xxhash_rust::xxh3::xxh3_64(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fingerprint_is_the_same_whether_its_parts_are_hashed_in_blocks_or_at_once() {
+        let long = "x".repeat(FINGERPRINT_BLOCK * 3 + 17);
+        let mut streamed = Fingerprint::new();
+        streamed.u64(7).str(&long).json(&vec![1, 2, 3]);
+        let mut expected = Vec::new();
+        expected.extend_from_slice(&7u64.to_le_bytes());
+        expected.extend_from_slice(&(long.len() as u64).to_le_bytes());
+        expected.extend_from_slice(long.as_bytes());
+        expected.extend_from_slice(b"[1,2,3]");
+        expected.extend_from_slice(&0xffu64.to_le_bytes());
+        assert_eq!(streamed.finish(), hash_bytes(&expected));
+        // finish() leaves the fingerprint usable.
+        assert_eq!(streamed.finish(), hash_bytes(&expected));
+
+        let mut short = Fingerprint::new();
+        short.u64(1).str("models/a/index.html");
+        let mut other = Fingerprint::new();
+        other.u64(1).str("models/b/index.html");
+        assert_ne!(short.finish(), other.finish());
+    }
 }

@@ -31,11 +31,11 @@ use crate::markdown::{self, FragmentLink, MarkdownEnv, Problem, Rendered, Shortc
 use crate::source::PAGES_DIR;
 use crate::source::pages::PageSource;
 use context::{
-    finder_facets, model_json_ld, model_value, newest_first, page_summary, page_value, pager_value,
-    row_value, taxonomy_value, term_value, with_prose,
+    finder_facets, model_json_ld, model_value, page_summary, page_value, pager_value, row_value,
+    taxonomy_value, term_value, with_prose,
 };
 pub use memo::Memo;
-use memo::{Fingerprint, MarkdownEntry, ModelEntry, hash_bytes};
+use memo::{Fingerprint, MarkdownEntry, ModelEntry, hash_bytes, job_key};
 pub use templates::Templates;
 
 /// How many terms of each taxonomy the catalog's "Browse by" shows (those
@@ -207,23 +207,18 @@ impl Memo {
     /// Remembers the fingerprint of every page of a build whose output was
     /// kept, forgetting pages that are gone.
     pub fn remember_jobs<'a>(&mut self, jobs: impl Iterator<Item = (&'a str, u64)>) {
-        self.jobs = jobs.map(|(k, f)| (k.to_string(), f)).collect();
+        self.jobs = jobs.map(|(k, f)| (job_key(k), f)).collect();
     }
 
     /// Remembers the fingerprint of one page whose output was written.
     pub fn remember_job(&mut self, key: &str, fingerprint: u64) {
-        match self.jobs.get_mut(key) {
-            Some(f) => *f = fingerprint,
-            None => {
-                self.jobs.insert(key.to_string(), fingerprint);
-            }
-        }
+        self.jobs.insert(job_key(key), fingerprint);
     }
 
     /// Forgets the pages `keys`, which are gone.
     pub fn forget_job_keys(&mut self, keys: &[String]) {
         for key in keys {
-            self.jobs.remove(key);
+            self.jobs.remove(&job_key(key));
         }
     }
 
@@ -543,8 +538,8 @@ impl<'a> Renderer<'a> {
                     .map(|t| t.terms.iter().map(|term| term_value(c, t, term)).collect())
                     .unwrap_or_default();
                 parts.push(("categories", Value::Array(categories)));
-                let newest = newest_first(&c.models, 10);
-                for &i in &newest {
+                let newest = c.newest(crate::catalog::HOME_NEWEST);
+                for &i in newest {
                     fp.u64(self.models[i].value_hash);
                 }
                 parts.push((
@@ -649,7 +644,7 @@ impl<'a> Renderer<'a> {
             fp.u64(self.models[*i].value_hash);
         }
         let fingerprint = fp.finish();
-        if self.memo.jobs.get(&key) == Some(&fingerprint) {
+        if self.memo.jobs.get(&job_key(&key)) == Some(&fingerprint) {
             return Ok(JobOutput {
                 key,
                 fingerprint,
