@@ -89,6 +89,24 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
         format: ReportFormat,
     },
+    /// Print a shell's completion script (bash, zsh, fish, elvish,
+    /// powershell)
+    #[command(
+        after_help = "bash: modelsite completions bash > ~/.local/share/bash-completion/completions/modelsite\n\
+zsh: modelsite completions zsh > \"${fpath[1]}/_modelsite\"\n\
+fish: modelsite completions fish > ~/.config/fish/completions/modelsite.fish"
+    )]
+    Completions {
+        /// The shell to complete in
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page of modelsite, or of one of its commands
+    #[command(after_help = "Read it with: modelsite man | man -l -")]
+    Man {
+        /// The command whose page to print (build, serve, ...)
+        #[arg(value_name = "COMMAND")]
+        command: Option<String>,
+    },
     /// Create a new site that builds at once
     Init {
         /// Folder to create the site in (default: the current folder)

@@ -24,6 +24,12 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Build => run_build(&cli.common, color),
         Command::Check { format } => run_check(&cli.common, *format, color),
+        Command::Completions { shell } => {
+            let mut command = Cli::command();
+            clap_complete::generate(*shell, &mut command, "modelsite", &mut std::io::stdout());
+            Ok(())
+        }
+        Command::Man { command } => print_man(command.as_deref()),
         Command::Serve {
             interface,
             port,
@@ -298,4 +304,38 @@ fn run_check(common: &CommonArgs, format: ReportFormat, color: bool) -> Result<(
             }
         }
     }
+}
+
+/// Prints the manual page of `modelsite`, or of its command `name`.
+fn print_man(name: Option<&str>) -> Result<(), Errors> {
+    let mut command = Cli::command();
+    command.build();
+    let page = match name {
+        None => command,
+        Some(name) => {
+            let names: Vec<String> = command
+                .get_subcommands()
+                .map(|c| c.get_name().to_string())
+                .collect();
+            match command.find_subcommand(name) {
+                Some(sub) => sub.clone().name(format!("modelsite-{name}")),
+                None => {
+                    let hint =
+                        modelsite::error::did_you_mean(name, names.iter().map(String::as_str))
+                            .unwrap_or_else(|| format!("the commands are {}", names.join(", ")));
+                    return Err(SiteError::new(format!("there is no command `{name}`"))
+                        .hint(hint)
+                        .into());
+                }
+            }
+        }
+    };
+    let mut out = Vec::new();
+    clap_mangen::Man::new(page)
+        .render(&mut out)
+        .map_err(|e| SiteError::new(format!("could not write the manual page: {e}")))?;
+    use std::io::Write;
+    std::io::stdout()
+        .write_all(&out)
+        .map_err(|e| SiteError::new(format!("could not write the manual page: {e}")).into())
 }
