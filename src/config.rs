@@ -74,6 +74,15 @@ pub struct LinkCheckConfig {
     pub timeout: u64,
     pub max_retries: u64,
     pub max_concurrency: usize,
+    /// Requests to one host at a time.
+    pub per_host_concurrency: usize,
+    /// The shortest time between two requests to one host, as a duration
+    /// ("100ms", "1s").
+    pub per_host_interval: String,
+    /// The environment variable holding a GitHub token, used for
+    /// github.com links (GitHub allows 60 unauthenticated API requests an
+    /// hour, 5,000 with a token).
+    pub github_token_env: String,
     pub check_fragments: bool,
     pub cache_max_age: String,
     /// The configuration file these settings came from, for messages.
@@ -91,6 +100,9 @@ impl Default for LinkCheckConfig {
             timeout: 20,
             max_retries: 2,
             max_concurrency: 64,
+            per_host_concurrency: 4,
+            per_host_interval: "100ms".into(),
+            github_token_env: "GITHUB_TOKEN".into(),
             check_fragments: false,
             cache_max_age: "1d".into(),
             file: PathBuf::from(CONFIG_FILE),

@@ -133,6 +133,8 @@ jobs:
           restore-keys: link-cache-
       - name: Check every link
         run: modelsite check --format markdown >> "$GITHUB_STEP_SUMMARY"
+        env:
+          GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}
       - name: Build
         run: modelsite build --offline --base-url "${BASE_URL%/}/"
         env:

@@ -476,3 +476,129 @@ async fn a_link_from_a_data_file_names_that_file() {
     run.expect_code(1)
         .expect_stderr("from data/creators.yaml:3:8");
 }
+
+/// A loopback port whose listener never accepts and whose queue is full:
+/// the kernel leaves every further connection unanswered, as a filtered
+/// or unplugged network does. Dropping the result lets it answer again.
+fn port_that_never_answers() -> (u16, Vec<impl Sized>) {
+    use socket2::{Domain, Socket, Type};
+    let listener = Socket::new(Domain::IPV4, Type::STREAM, None).expect("socket");
+    let addr: std::net::SocketAddr = "127.0.0.1:0".parse().expect("address");
+    listener.bind(&addr.into()).expect("bind");
+    listener.listen(0).expect("listen");
+    let local = listener
+        .local_addr()
+        .expect("address")
+        .as_socket()
+        .expect("an IP address");
+    let mut held = vec![listener];
+    // Fill the accept queue with connections nobody accepts; stop once a
+    // connection is no longer answered within a moment.
+    for _ in 0..8 {
+        let client = Socket::new(Domain::IPV4, Type::STREAM, None).expect("socket");
+        match client.connect_timeout(&local.into(), Duration::from_millis(300)) {
+            Ok(()) => held.push(client),
+            Err(_) => break,
+        }
+    }
+    (local.port(), held)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_network_that_answers_nothing_is_found_out_in_seconds_not_timeouts() {
+    // Each of these links would cost 5 s and two retries.
+    let site = site_checking("max_retries = 2");
+    let (port, _held) = port_that_never_answers();
+    let urls: Vec<String> = (0..4)
+        .map(|i| format!("http://127.0.0.1:{port}/card-{i}"))
+        .collect();
+    page_linking(&site, "unanswered", &urls);
+    let started = Instant::now();
+    let run = run(&site, &["build"]).await;
+    let took = started.elapsed();
+    run.expect_code(0).expect_stderr(
+        "the network is unreachable (no host could be reached): 4 external links were not checked",
+    );
+    assert_eq!(
+        run.stderr.matches("unreachable").count(),
+        1,
+        "said once: {}",
+        run.stderr
+    );
+    assert!(
+        took < Duration::from_secs(8),
+        "the build waited {took:?} for a host that never answers"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_counts_add_up_with_what_is_excluded_and_skipped() {
+    let server = MockServer::start().await;
+    respond(&server, "/fine", ResponseTemplate::new(200)).await;
+    respond(&server, "/gone", ResponseTemplate::new(404)).await;
+    let site = site_checking("exclude = [\"/left-out\"]");
+    let urls = vec![
+        format!("{}/fine", server.uri()),
+        format!("{}/gone", server.uri()),
+        format!("{}/left-out", server.uri()),
+        // Example domains, which lychee itself never checks.
+        "https://example.com/card".to_string(),
+        "https://models.example/card".to_string(),
+    ];
+    page_linking(&site, "counted", &urls);
+    let run = run(&site, &["check"]).await;
+    run.expect_code(1);
+    let line = run
+        .stderr
+        .lines()
+        .find(|l| l.starts_with("External links: "))
+        .unwrap_or_else(|| panic!("no counts in {}", run.stderr));
+    let n: Vec<usize> = line
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|w| w.parse().ok())
+        .collect();
+    let [found, checked, cached, excluded, broken] = n[..] else {
+        panic!("five counts in {line}");
+    };
+    // The two fetched; the pattern's link, the example domains and the
+    // theme's own links to example domains excluded.
+    assert_eq!((checked, cached, broken), (2, 0, 1), "{line}");
+    assert!(excluded >= 3, "{line}");
+    assert_eq!(found, checked + cached + excluded, "{line}");
+    assert_eq!(requests_to(&server, "/left-out").await, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requests_to_one_host_keep_the_configured_interval() {
+    let server = MockServer::start().await;
+    for i in 0..4 {
+        respond(&server, &format!("/p{i}"), ResponseTemplate::new(200)).await;
+    }
+    let site = site_checking("per_host_concurrency = 1\nper_host_interval = \"400ms\"");
+    let urls: Vec<String> = (0..4).map(|i| format!("{}/p{i}", server.uri())).collect();
+    page_linking(&site, "spaced", &urls);
+    let started = Instant::now();
+    run(&site, &["check"]).await.expect_code(0);
+    let took = started.elapsed();
+    assert_eq!(requests_to_all(&server).await, 4, "each link fetched once");
+    // Four requests with at least 400 ms between any two.
+    assert!(
+        took >= Duration::from_millis(1200),
+        "four requests to one host took only {took:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_interval_names_the_setting() {
+    let site = site_checking("per_host_interval = \"soon\"");
+    page_linking(&site, "x", &["http://127.0.0.1:9/a".to_string()]);
+    run(&site, &["check"])
+        .await
+        .expect_code(1)
+        .expect_stderr("`per_host_interval = \"soon\"` in [link_check] is not a duration")
+        .expect_stderr("modelsite.toml");
+}
+
+async fn requests_to_all(server: &MockServer) -> usize {
+    server.received_requests().await.unwrap_or_default().len()
+}

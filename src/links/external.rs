@@ -22,8 +22,12 @@ use crate::error::{SiteError, line_col};
 use crate::links::cache::{self, LinkCache};
 use crate::links::internal::{PageLinks, Target, classify};
 
-/// How many requests go to one host at a time.
-const PER_HOST_CONCURRENCY: usize = 16;
+/// How long the check waits for one of the linked hosts to answer before
+/// it decides that the network cannot be reached.
+pub const PROBE_DEADLINE: Duration = Duration::from_millis(1500);
+
+/// How many hosts the probe tries, one after the other.
+const PROBE_HOSTS: usize = 3;
 
 /// A page that links to a URL, and the file the link is written in.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -57,7 +61,8 @@ pub struct LinkReport {
     /// Left alone by `exclude` patterns (or lychee's own exclusions).
     pub excluded: usize,
     pub broken: Vec<BrokenLink>,
-    /// Set when no host resolved at all: how many links went unchecked.
+    /// Set when no host could be reached at all: how many links went
+    /// unchecked.
     pub unreachable: Option<usize>,
     /// Problems with the cache file, reported and otherwise ignored.
     pub warnings: Vec<String>,
@@ -167,7 +172,7 @@ pub fn check(
     };
     let mut to_fetch: Vec<String> = Vec::new();
     for url in links.keys() {
-        if excludes.is_match(url) {
+        if excludes.is_match(url) || lychee_skips(url) {
             report.excluded += 1;
         } else if cache.is_fresh(url, max_age, now) {
             report.cached += 1;
@@ -176,11 +181,24 @@ pub fn check(
         }
     }
     report.fetched = to_fetch.len();
+    let interval = humantime::parse_duration(config.per_host_interval.trim()).map_err(|e| {
+        SiteError::new(format!(
+            "`per_host_interval = \"{}\"` in [link_check] is not a duration ({e})",
+            config.per_host_interval
+        ))
+        .in_file(&config.file)
+        .hint("write it like \"100ms\" or \"1s\"")
+    })?;
 
     let results = if to_fetch.is_empty() {
         Vec::new()
+    } else if !network_answers(&to_fetch) {
+        // Found out in a second or so, rather than by every link's timeouts.
+        report.fetched = 0;
+        report.unreachable = Some(to_fetch.len());
+        return Ok(report);
     } else {
-        fetch_all(config, to_fetch, on_progress)?
+        fetch_all(config, interval, to_fetch, on_progress)?
     };
 
     let mut unconnected_hosts: HashSet<String> = HashSet::new();
@@ -192,7 +210,11 @@ pub fn check(
                 connected = true;
                 cache.record_pass(&url, code, now);
             }
-            Outcome::Skipped => report.excluded += 1,
+            Outcome::Skipped => {
+                // lychee's own exclusions (example domains, ...).
+                report.fetched -= 1;
+                report.excluded += 1;
+            }
             Outcome::Fail(status, no_connection) => {
                 cache.forget(&url);
                 if no_connection {
@@ -226,6 +248,16 @@ pub fn check(
     Ok(report)
 }
 
+/// Whether lychee leaves `url` alone by itself: example domains and
+/// example top-level domains (RFC 2606), hosts it cannot check (such as
+/// social sites that need an account) and well-known false positives.
+fn lychee_skips(url: &str) -> bool {
+    use lychee_lib::filter::{is_example_domain, is_false_positive, is_unsupported_domain};
+    is_false_positive(url)
+        || lychee_lib::Uri::try_from(url)
+            .is_ok_and(|uri| is_example_domain(&uri) || is_unsupported_domain(&uri))
+}
+
 /// The host part of an http(s) URL.
 fn host_of(url: &str) -> &str {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
@@ -239,8 +271,108 @@ enum Outcome {
     Skipped,
 }
 
+/// Whether one of the first few hosts that `urls` name answers within
+/// [`PROBE_DEADLINE`]: a name that resolves and a port that connects or
+/// refuses. They are tried one after another, since some resolvers drop
+/// lookups made at once. Behind a proxy (`HTTPS_PROXY`, ...) the check goes
+/// through it, so there is nothing to probe.
+fn network_answers(urls: &[String]) -> bool {
+    let proxied = [
+        "HTTPS_PROXY",
+        "https_proxy",
+        "HTTP_PROXY",
+        "http_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+    ]
+    .iter()
+    .any(|v| std::env::var_os(v).is_some_and(|x| !x.is_empty()));
+    if proxied {
+        return true;
+    }
+    let mut hosts: Vec<(String, u16)> = Vec::new();
+    for url in urls {
+        let Some(host) = host_and_port(url) else {
+            continue;
+        };
+        if !hosts.contains(&host) {
+            hosts.push(host);
+        }
+        if hosts.len() == PROBE_HOSTS {
+            break;
+        }
+    }
+    let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    else {
+        return true;
+    };
+    runtime.block_on(answers_within(
+        hosts,
+        PROBE_DEADLINE,
+        |(host, port)| async move {
+            let mut last = std::io::Error::other("no address");
+            for addr in tokio::net::lookup_host((host.as_str(), port)).await? {
+                match tokio::net::TcpStream::connect(addr).await {
+                    Ok(_) => return Ok(()),
+                    Err(e) => last = e,
+                }
+            }
+            Err(last)
+        },
+    ))
+}
+
+/// Whether `connect` reaches one of `hosts`, tried in turn, before
+/// `deadline`. A refused connection is an answer too.
+async fn answers_within<H, F>(hosts: Vec<H>, deadline: Duration, connect: impl Fn(H) -> F) -> bool
+where
+    F: std::future::Future<Output = std::io::Result<()>>,
+{
+    let until = tokio::time::Instant::now() + deadline;
+    for host in hosts {
+        match tokio::time::timeout_at(until, connect(host)).await {
+            Ok(Ok(())) => return true,
+            Ok(Err(e)) if e.kind() == std::io::ErrorKind::ConnectionRefused => return true,
+            Ok(Err(_)) => continue,
+            Err(_) => return false,
+        }
+    }
+    false
+}
+
+/// The host and port of an http(s) URL.
+fn host_and_port(url: &str) -> Option<(String, u16)> {
+    let (scheme, _) = url.split_once("://")?;
+    let host = host_of(url);
+    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
+    let default = if scheme.eq_ignore_ascii_case("https") {
+        443
+    } else {
+        80
+    };
+    // `[::1]:8080`, `example.org:8080`, `example.org`.
+    let (name, port) = match host.strip_prefix('[') {
+        Some(rest) => {
+            let (name, after) = rest.split_once(']')?;
+            (name, after.strip_prefix(':'))
+        }
+        None => match host.rsplit_once(':') {
+            Some((name, port)) => (name, Some(port)),
+            None => (host, None),
+        },
+    };
+    let port = match port {
+        Some(p) => p.parse().ok()?,
+        None => default,
+    };
+    (!name.is_empty()).then(|| (name.to_string(), port))
+}
+
 fn fetch_all(
     config: &LinkCheckConfig,
+    interval: Duration,
     urls: Vec<String>,
     on_progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Vec<(String, Outcome)>, SiteError> {
@@ -266,8 +398,13 @@ fn fetch_all(
         codes
     };
     let total = urls.len();
+    let github_token = std::env::var(&config.github_token_env)
+        .ok()
+        .filter(|t| !t.trim().is_empty())
+        .map(|t| secrecy::SecretString::from(t.trim().to_string()));
     let new_client = || {
         ClientBuilder::builder()
+            .github_token(github_token.clone())
             .user_agent(format!(
                 "modelsite/{} (link checker)",
                 env!("CARGO_PKG_VERSION")
@@ -283,8 +420,10 @@ fn fetch_all(
                 check_text_fragments: false,
             })
             .rate_limit_config(RateLimitConfig {
-                concurrency: PER_HOST_CONCURRENCY.min(config.max_concurrency.max(1)),
-                request_interval: Duration::ZERO,
+                concurrency: config
+                    .per_host_concurrency
+                    .clamp(1, config.max_concurrency.max(1)),
+                request_interval: interval,
             })
             .build()
             .client()
@@ -396,7 +535,7 @@ pub fn to_text(report: &LinkReport) -> String {
     }
     if let Some(n) = report.unreachable {
         out.push_str(&format!(
-            "warning: the network is unreachable (no host could be reached): {n} external link{} not checked\n",
+            "warning: the network is unreachable (no host could be reached): {n} external link{} not checked; `--offline` skips the check\n",
             if n == 1 { " was" } else { "s were" }
         ));
         return out;
@@ -463,5 +602,56 @@ fn position(r: &Referrer) -> String {
     match (r.line, r.column) {
         (Some(l), Some(c)) => format!(":{l}:{c}"),
         _ => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hosts_and_ports_are_read_from_urls() {
+        let read = |u: &str| host_and_port(u);
+        assert_eq!(
+            read("https://github.com/a/b"),
+            Some(("github.com".into(), 443))
+        );
+        assert_eq!(
+            read("http://127.0.0.1:8080/x?y"),
+            Some(("127.0.0.1".into(), 8080))
+        );
+        assert_eq!(read("http://[::1]:9/x"), Some(("::1".into(), 9)));
+        assert_eq!(
+            read("https://user@host.test#top"),
+            Some(("host.test".into(), 443))
+        );
+        assert_eq!(read("http://host:port/"), None);
+        assert_eq!(read("mailto:a@b"), None);
+    }
+
+    #[tokio::test(flavor = "current_thread", start_paused = true)]
+    async fn a_host_that_never_answers_ends_the_probe_at_its_deadline() {
+        let started = tokio::time::Instant::now();
+        let silent = |_: u8| std::future::pending::<std::io::Result<()>>();
+        assert!(!answers_within(vec![1, 2, 3], PROBE_DEADLINE, silent).await);
+        assert_eq!(started.elapsed(), PROBE_DEADLINE);
+    }
+
+    #[tokio::test(flavor = "current_thread", start_paused = true)]
+    async fn the_probe_goes_on_to_the_next_host_and_takes_a_refusal_as_an_answer() {
+        let calls = std::cell::RefCell::new(Vec::new());
+        let connect = |h: u8| {
+            calls.borrow_mut().push(h);
+            async move {
+                match h {
+                    1 => Err(std::io::Error::other("no such host")),
+                    _ => Err(std::io::ErrorKind::ConnectionRefused.into()),
+                }
+            }
+        };
+        assert!(answers_within(vec![1, 2, 3], PROBE_DEADLINE, connect).await);
+        assert_eq!(*calls.borrow(), vec![1, 2]);
+        let failing = |_: u8| async { Err(std::io::Error::other("no such host")) };
+        assert!(!answers_within(vec![1, 2], PROBE_DEADLINE, failing).await);
     }
 }
