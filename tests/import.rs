@@ -705,10 +705,7 @@ fn relative_links_of_a_card_outside_the_hub_cache_become_text() {
     );
     let html = built_page(&site, "local-model");
     assert!(html.contains("See the config, a plot, <a href=\"https://huggingface.co/google-bert/bert-base-uncased\">the hub page</a>, <a href=\"#usage\">usage</a> and gone."), "{html}");
-    assert!(
-        html.contains("Call {\u{200b}{ models() }} from Python."),
-        "{html}"
-    );
+    assert!(html.contains("Call {{ models() }} from Python."), "{html}");
 }
 
 #[test]
@@ -720,4 +717,108 @@ fn help_lists_the_import_command() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("import"), "{text}");
     assert!(text.contains("Hugging Face model cards"), "{text}");
+}
+
+#[test]
+fn a_cards_scripts_styles_frames_and_handlers_are_removed_and_reported() {
+    let site = Site::new();
+    let run = import(&site, &[&card("hostile-html")]);
+    run.expect_code(0);
+    expect_stdout(
+        &run,
+        "removed from the card's HTML, which the site must not run or let restyle its pages: \
+         `onerror` attribute of `<img>` at 9:1; \
+         `<script>` element and its content at 11:1; \
+         `<style>` element and its content at 13:1; \
+         `<iframe>` element at 15:1; \
+         a Markdown link with an unsafe URL scheme at 17:10; \
+         `href` of `<a>` with an unsafe URL scheme at 18:1; \
+         `onclick` attribute of `<div>` at 29:1; \
+         `style` attribute of `<div>` at 29:1",
+    );
+    let html = built_page(&site, "hostile-html");
+    let prose = &html[html.find("sorts short reviews").expect("the prose")..];
+    for gone in [
+        "pwned",
+        "<script>document",
+        "<style>header",
+        "<iframe",
+        "onerror",
+        "onclick",
+        "position:fixed",
+        "javascript:",
+    ] {
+        assert!(
+            !html.to_lowercase().contains(gone),
+            "{gone} published:\n{prose}"
+        );
+    }
+    for kept in [
+        "<img src=\"https://cdn.models.test/pushy.png\" width=\"120\" alt=\"logo\">",
+        "<details>\n<summary>Scores by split</summary>",
+        "<td>0.91<sup>1</sup></td>",
+        "<div align=\"center\">Made with care.<br>By a small team.</div>",
+        "Read the terms before use, or\n<a>click here</a>.",
+    ] {
+        assert!(prose.contains(kept), "{kept:?} missing from\n{prose}");
+    }
+}
+
+#[test]
+fn the_sites_own_html_is_kept_sanitized_or_escaped_as_markdown_html_says() {
+    let site = Site::new();
+    site.write(
+        "site/guides/raw.md",
+        "---\ntitle: Raw HTML\n---\n\nA <b onclick=\"alert(1)\">bold</b> word and a [bad link](javascript:alert(2)).\n\n<script>window.ours = 1;</script>\n\n<details>\n<summary>More</summary>\n\nHidden text.\n\n</details>\n",
+    );
+    let page = |site: &Site| {
+        site.build().expect_code(0);
+        let html = site.read("public/guides/raw/index.html");
+        let start = html
+            .find("A <b")
+            .or_else(|| html.find("A &lt;b"))
+            .expect("the prose");
+        html[start..start + html[start..].find("Hidden text.").expect("the details") + 12]
+            .to_string()
+    };
+    let kept = page(&site);
+    assert!(kept.contains("<b onclick=\"alert(1)\">bold</b>"), "{kept}");
+    assert!(kept.contains("<script>window.ours = 1;</script>"), "{kept}");
+    assert!(kept.contains("href=\"javascript:alert(2)\""), "{kept}");
+
+    let config = site.read("modelsite.toml");
+    site.write(
+        "modelsite.toml",
+        &format!("{config}\n[markdown]\nhtml = \"sanitize\"\n"),
+    );
+    let sanitized = page(&site);
+    assert!(
+        sanitized.contains("A <b>bold</b> word and a bad link."),
+        "{sanitized}"
+    );
+    assert!(!sanitized.contains("<script"), "{sanitized}");
+    assert!(
+        sanitized.contains("<details>\n<summary>More</summary>"),
+        "{sanitized}"
+    );
+
+    site.write(
+        "modelsite.toml",
+        &format!("{config}\n[markdown]\nhtml = \"escape\"\n"),
+    );
+    let escaped = page(&site);
+    assert!(
+        escaped.contains("A &lt;b onclick=\"alert(1)\"&gt;bold&lt;/b&gt;"),
+        "{escaped}"
+    );
+    assert!(escaped.contains("&lt;script&gt;window.ours"), "{escaped}");
+
+    site.write(
+        "modelsite.toml",
+        &format!("{config}\n[markdown]\nhtml = \"clean\"\n"),
+    );
+    site.build()
+        .expect_code(1)
+        .expect_stderr("modelsite.toml:")
+        .expect_stderr("unknown variant `clean`");
 }

@@ -332,6 +332,9 @@ fn plan(card: Card, options: &ImportOptions, site: &SiteData) -> Result<Plan, Si
     );
     notes.extend(mapped.notes);
     notes.extend(prose.notes);
+    if let Some(note) = removed_note(&card, &prose.removed) {
+        notes.push(note);
+    }
 
     let fields = mapped.fields;
     let mut stub_names = HashMap::new();
@@ -367,6 +370,49 @@ fn plan(card: Card, options: &ImportOptions, site: &SiteData) -> Result<Plan, Si
         notes,
         stub_names,
     })
+}
+
+/// What the sanitizer took out of the card's prose, each kind once with
+/// where it first was (`line:column` of the card) and how often.
+fn removed_note(card: &Card, removed: &[(Option<usize>, String)]) -> Option<String> {
+    if removed.is_empty() {
+        return None;
+    }
+    let text = &card.file.text;
+    let body_start = text.len() - card.body.len();
+    /// What was removed, where it first was, and how often.
+    type Kind<'a> = (&'a str, Option<(usize, usize)>, usize);
+    let mut kinds: Vec<Kind<'_>> = Vec::new();
+    for (offset, what) in removed {
+        let at = offset.map(|o| crate::error::line_col(text, body_start + o));
+        match kinds.iter_mut().find(|(w, _, _)| w == what) {
+            Some((_, first, n)) => {
+                *n += 1;
+                if first.is_none() {
+                    *first = at;
+                }
+            }
+            None => kinds.push((what, at, 1)),
+        }
+    }
+    let parts: Vec<String> = kinds
+        .iter()
+        .map(|(what, at, n)| {
+            let place = match at {
+                Some((line, column)) if *n > 1 => {
+                    format!(" ({n} times, first at {line}:{column})")
+                }
+                Some((line, column)) => format!(" at {line}:{column}"),
+                None if *n > 1 => format!(" ({n} times)"),
+                None => String::new(),
+            };
+            format!("{what}{place}")
+        })
+        .collect();
+    Some(format!(
+        "removed from the card's HTML, which the site must not run or let restyle its pages: {}",
+        parts.join("; ")
+    ))
 }
 
 /// A model id from a name: `Acme-7B` -> `acme-7b`.

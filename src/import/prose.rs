@@ -31,6 +31,9 @@ pub struct Prose {
     pub title: Option<String>,
     /// What was changed, and what the build may still reject.
     pub notes: Vec<String>,
+    /// What the sanitizer removed, with its byte offset in the body when
+    /// it was found in the card's own text.
+    pub removed: Vec<(Option<usize>, String)>,
 }
 
 /// What to do with one link destination.
@@ -39,60 +42,41 @@ enum Fix {
     Keep,
     Rewrite(String),
     Unlink,
+    /// A URL scheme that runs code (`javascript:`): the link goes.
+    Unsafe,
 }
 
 /// Makes `body` into prose; `repo` is the card's Hub repository, if known.
 pub fn prepare(body: &str, repo: Option<&str>) -> Prose {
-    let (body, title) = without_title(body);
-    let ids = ids_of(&body);
-    let mut edits = Edits::default();
-    let mut image_labels: HashSet<String> = HashSet::default();
-
-    let parser = Parser::new_ext(&body, markdown::options());
-    let mut iter = parser.into_offset_iter();
-    let mut in_code = 0usize;
-    for (event, range) in iter.by_ref() {
-        match &event {
-            Event::Start(Tag::CodeBlock(_)) => in_code += 1,
-            Event::End(TagEnd::CodeBlock) => in_code = in_code.saturating_sub(1),
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                ..
-            }) => {
-                let fix = fix_for(dest_url, false, repo, &ids);
-                edits.link(&body, range, *link_type, &fix, 1, dest_url);
-            }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                id,
-                ..
-            }) => {
-                if !matches!(link_type, LinkType::Inline) {
-                    image_labels.insert(id.to_lowercase());
-                }
-                let fix = fix_for(dest_url, true, repo, &ids);
-                edits.link(&body, range, *link_type, &fix, 2, dest_url);
-            }
-            Event::Html(_) | Event::InlineHtml(_) => {
-                edits.html_attributes(&body, range, repo, &ids);
-            }
-            Event::Text(_) if in_code == 0 => edits.shortcode_braces(&body, range),
-            _ => {}
+    let (stripped, title, cut) = without_title(body);
+    let first = pass(&stripped, repo);
+    let mut notes = first.notes;
+    let mut removed: Vec<(Option<usize>, String)> = first
+        .removed
+        .into_iter()
+        .map(|(at, what)| (Some(cut.original(at)), what))
+        .collect();
+    let mut text = first.text;
+    // What was written back is read again as the build will read it, until
+    // nothing more changes: a piece of HTML that Markdown splits otherwise
+    // than before is cleaned too.
+    for _ in 0..MAX_PASSES {
+        let again = pass(&text, repo);
+        if again.text == text {
+            break;
         }
+        removed.extend(again.removed.into_iter().map(|(_, what)| (None, what)));
+        text = again.text;
     }
-    for (label, def) in iter.reference_definitions().iter() {
-        let is_image = image_labels.contains(&label.to_lowercase());
-        if let Fix::Rewrite(url) = fix_for(&def.dest, is_image, repo, &ids)
-            && let Some(token) = dest_token(&body, def.span.clone(), "]:")
-        {
-            edits.push(token, url.clone(), &def.dest, Some(url));
-        }
+    if pass(&text, repo).text != text {
+        // Never reached with the passes above, but the prose must not
+        // publish HTML that was not cleaned: it is then shown as text.
+        text = escape_raw_html(&text);
+        removed.push((
+            None,
+            "the rest of the card's HTML, shown as text".to_string(),
+        ));
     }
-
-    let mut notes = edits.notes(repo);
-    let text = edits.apply(&body);
     notes.extend(still_rejected(&text));
     let text = text.trim_start_matches(['\n', '\r']).to_string();
     let text = if text.trim().is_empty() {
@@ -109,17 +93,162 @@ pub fn prepare(body: &str, repo: Option<&str>) -> Prose {
             format!("the card's title `{t}` is left out of the prose: the model page shows the model's name"),
         );
     }
-    Prose { text, title, notes }
+    Prose {
+        text,
+        title,
+        notes,
+        removed,
+    }
 }
 
-/// Takes out a level-1 heading that opens the body.
-fn without_title(body: &str) -> (String, Option<String>) {
+/// How many times the written prose is read again for HTML to clean.
+const MAX_PASSES: usize = 3;
+
+/// The prose of one pass over `body`.
+struct Pass {
+    text: String,
+    notes: Vec<String>,
+    /// What the sanitizer removed, by byte offset in `body`.
+    removed: Vec<(usize, String)>,
+}
+
+/// Points links at the Hub or unlinks them, cleans the HTML and keeps
+/// `{{` from being read as a shortcode.
+fn pass(body: &str, repo: Option<&str>) -> Pass {
+    let ids = ids_of(body);
+    let mut edits = Edits::default();
+    let mut image_labels: HashSet<String> = HashSet::default();
+
+    let parser = Parser::new_ext(body, markdown::options());
+    let mut iter = parser.into_offset_iter();
+    let mut in_code = 0usize;
+    // The lines of the HTML block being read: (their text, their ranges).
+    let mut block: Option<(String, Vec<Range<usize>>)> = None;
+    for (event, range) in iter.by_ref() {
+        match &event {
+            Event::Start(Tag::CodeBlock(_)) => in_code += 1,
+            Event::End(TagEnd::CodeBlock) => in_code = in_code.saturating_sub(1),
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                ..
+            }) => {
+                let fix = fix_for(dest_url, false, repo, &ids);
+                edits.link(body, range, *link_type, &fix, 1, dest_url);
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                id,
+                ..
+            }) => {
+                if !matches!(link_type, LinkType::Inline) {
+                    image_labels.insert(id.to_lowercase());
+                }
+                let fix = fix_for(dest_url, true, repo, &ids);
+                edits.link(body, range, *link_type, &fix, 2, dest_url);
+            }
+            Event::Start(Tag::HtmlBlock) => block = Some((String::new(), Vec::new())),
+            Event::Html(html) => match block.as_mut() {
+                Some((text, ranges)) => {
+                    text.push_str(html);
+                    ranges.push(range);
+                }
+                None => edits.html(body, &[range], html, repo, &ids),
+            },
+            Event::End(TagEnd::HtmlBlock) => {
+                if let Some((text, ranges)) = block.take() {
+                    edits.html(body, &ranges, &text, repo, &ids);
+                }
+            }
+            Event::InlineHtml(html) => edits.html(body, &[range], html, repo, &ids),
+            Event::Text(_) if in_code == 0 => edits.shortcode_braces(body, range),
+            _ => {}
+        }
+    }
+    for (label, def) in iter.reference_definitions().iter() {
+        let is_image = image_labels.contains(&label.to_lowercase());
+        match fix_for(&def.dest, is_image, repo, &ids) {
+            Fix::Rewrite(url) => {
+                if let Some(token) = dest_token(body, def.span.clone(), "]:") {
+                    edits.push(token, url.clone(), &def.dest, Some(url));
+                }
+            }
+            Fix::Unsafe => {
+                // Links using it are unlinked; the definition goes.
+                edits.changes.push((def.span.clone(), String::new()));
+            }
+            Fix::Keep | Fix::Unlink => {}
+        }
+    }
+    let notes = edits.notes(repo);
+    let removed = std::mem::take(&mut edits.removed);
+    Pass {
+        text: edits.apply(body),
+        notes,
+        removed,
+    }
+}
+
+/// Every piece of raw HTML in `body` as text.
+fn escape_raw_html(body: &str) -> String {
+    let mut edits = Edits::default();
+    for (event, range) in Parser::new_ext(body, markdown::options()).into_offset_iter() {
+        if let Event::Html(html) | Event::InlineHtml(html) = &event
+            && body.get(range.clone()) == Some(html.as_ref())
+        {
+            edits
+                .changes
+                .push((range, html.replace('&', "&amp;").replace('<', "&lt;")));
+        }
+    }
+    edits.apply(body)
+}
+
+/// Where a title heading was cut out of a body, to find what follows it
+/// in the card.
+#[derive(Debug, Clone, Copy, Default)]
+struct Cut {
+    at: usize,
+    len: usize,
+}
+
+impl Cut {
+    /// The offset in the card's body of `offset` in the body without it.
+    fn original(self, offset: usize) -> usize {
+        if offset >= self.at {
+            offset + self.len
+        } else {
+            offset
+        }
+    }
+}
+
+/// Takes out a level-1 heading that opens the body, after any HTML
+/// comments (the note a Trainer-generated card starts with).
+fn without_title(body: &str) -> (String, Option<String>, Cut) {
     let mut events = Parser::new_ext(body, markdown::options()).into_offset_iter();
-    let Some((Event::Start(Tag::Heading { level, .. }), range)) = events.next() else {
-        return (body.to_string(), None);
+    // The text of the HTML block being read, if any.
+    let mut block: Option<String> = None;
+    let (level, range) = loop {
+        match (events.next(), block.as_mut()) {
+            (Some((Event::Start(Tag::HtmlBlock), _)), None) => block = Some(String::new()),
+            (Some((Event::Html(html), _)), Some(text)) => text.push_str(&html),
+            (Some((Event::End(TagEnd::HtmlBlock), _)), Some(text)) => {
+                let t = text.trim();
+                if !(t.starts_with("<!--") && t.ends_with("-->")) {
+                    return (body.to_string(), None, Cut::default());
+                }
+                block = None;
+            }
+            (Some((Event::Start(Tag::Heading { level, .. }), range)), None) => {
+                break (level, range);
+            }
+            _ => return (body.to_string(), None, Cut::default()),
+        }
     };
     if level != HeadingLevel::H1 {
-        return (body.to_string(), None);
+        return (body.to_string(), None, Cut::default());
     }
     let mut title = String::new();
     for (event, _) in events.by_ref() {
@@ -130,10 +259,15 @@ fn without_title(body: &str) -> (String, Option<String>) {
         }
     }
     let rest = body[range.end..].trim_start_matches(['\n', '\r']);
+    let rest_start = body.len() - rest.len();
     let title = title.trim().to_string();
     (
         format!("{}{rest}", &body[..range.start]),
         (!title.is_empty()).then_some(title),
+        Cut {
+            at: range.start,
+            len: rest_start - range.start,
+        },
     )
 }
 
@@ -170,6 +304,7 @@ fn render(body: &str, strict: bool) -> Result<(Vec<String>, HashSet<String>), Ve
         body_start: 0,
         resolve_link: &resolve,
         shortcode: &shortcode,
+        html: crate::config::RawHtml::Keep,
     })
     .map_err(|errors| errors.into_iter().map(|e| e.message).collect::<Vec<_>>())?;
     let origin = Origin {
@@ -213,6 +348,9 @@ fn still_rejected(text: &str) -> Vec<String> {
 
 /// What a link to `dest` becomes.
 fn fix_for(dest: &str, is_image: bool, repo: Option<&str>, ids: &HashSet<String>) -> Fix {
+    if !crate::sanitize::is_safe_url(dest) {
+        return Fix::Unsafe;
+    }
     let dest = dest.trim();
     if dest.is_empty() || dest.starts_with("//") || has_scheme(dest) {
         return Fix::Keep;
@@ -289,6 +427,8 @@ struct Edits {
     changes: Vec<(Range<usize>, String)>,
     rewritten: Vec<String>,
     unlinked: Vec<String>,
+    /// What the sanitizer removed, by byte offset in the body.
+    removed: Vec<(usize, String)>,
 }
 
 impl Edits {
@@ -310,9 +450,33 @@ impl Edits {
         opener: usize,
         dest: &str,
     ) {
+        if let Fix::Unsafe = fix {
+            let kind = if opener == 2 { "image" } else { "link" };
+            self.removed.push((
+                range.start,
+                format!("a Markdown {kind} with an unsafe URL scheme"),
+            ));
+            // Reported as removed, not as a link that leads nowhere.
+            let before = self.unlinked.len();
+            self.link_fix(body, range, link_type, &Fix::Unlink, opener, dest);
+            self.unlinked.truncate(before);
+            return;
+        }
+        self.link_fix(body, range, link_type, fix, opener, dest);
+    }
+
+    fn link_fix(
+        &mut self,
+        body: &str,
+        range: Range<usize>,
+        link_type: LinkType,
+        fix: &Fix,
+        opener: usize,
+        dest: &str,
+    ) {
         let src = &body[range.clone()];
         match (fix, link_type) {
-            (Fix::Keep, _) => {}
+            (Fix::Keep | Fix::Unsafe, _) => {}
             (Fix::Rewrite(url), LinkType::Inline) => {
                 if let Some(token) = dest_token(body, range, "](") {
                     self.push(token, url.clone(), dest, Some(url.clone()));
@@ -344,50 +508,74 @@ impl Edits {
         }
     }
 
-    /// `href` and `src` attributes in raw HTML.
-    fn html_attributes(
+    /// A piece of raw HTML (an HTML block, whose lines are at `ranges`, or
+    /// one inline tag): links pointed at the Hub or dropped, and what the
+    /// sanitizer does not keep removed.
+    fn html(
         &mut self,
         body: &str,
-        range: Range<usize>,
+        ranges: &[Range<usize>],
+        html: &str,
         repo: Option<&str>,
         ids: &HashSet<String>,
     ) {
-        static ATTRIBUTE: OnceLock<Regex> = OnceLock::new();
-        let pattern = ATTRIBUTE.get_or_init(|| {
-            Regex::new(r#"(?i)\s(href|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))"#)
-                .expect("a valid pattern")
-        });
-        let src = &body[range.clone()];
-        for caps in pattern.captures_iter(src) {
-            let (Some(whole), Some(name)) = (caps.get(0), caps.get(1)) else {
-                continue;
-            };
-            let Some(value) = caps.get(2).or(caps.get(3)).or(caps.get(4)) else {
-                continue;
-            };
-            let is_image = name.as_str().eq_ignore_ascii_case("src");
-            let dest = htmlize::unescape_attribute(value.as_str()).into_owned();
-            match fix_for(&dest, is_image, repo, ids) {
-                Fix::Keep => {}
-                Fix::Rewrite(url) => {
-                    let at = range.start + value.start()..range.start + value.end();
-                    self.push(at, url.clone(), &dest, Some(url));
-                }
-                Fix::Unlink => {
-                    let at = range.start + whole.start()..range.start + whole.end();
-                    self.push(at, String::new(), &dest, None);
+        let (Some(first), Some(last)) = (ranges.first(), ranges.last()) else {
+            return;
+        };
+        let whole = first.start..last.end;
+        if body.get(whole.clone()) != Some(html) && ranges.len() > 1 {
+            // Lines inside a quote or a list carry its markers: each line
+            // is cleaned on its own.
+            for r in ranges {
+                if let Some(line) = body.get(r.clone()) {
+                    self.html(body, std::slice::from_ref(r), line, repo, ids);
                 }
             }
+            return;
+        }
+        let mut rewritten = Vec::new();
+        let mut unlinked = Vec::new();
+        let cleaned = crate::sanitize::clean(html, &mut |value, is_image| {
+            // The value comes unescaped, as a browser reads it.
+            let dest = value.to_string();
+            match fix_for(&dest, is_image, repo, ids) {
+                Fix::Keep | Fix::Unsafe => crate::sanitize::UrlFix::Keep,
+                Fix::Rewrite(url) => {
+                    rewritten.push(dest);
+                    crate::sanitize::UrlFix::Rewrite(url)
+                }
+                Fix::Unlink => {
+                    unlinked.push(dest);
+                    crate::sanitize::UrlFix::Drop
+                }
+            }
+        });
+        self.rewritten.extend(rewritten);
+        self.unlinked.extend(unlinked);
+        self.removed.extend(
+            cleaned
+                .removed
+                .into_iter()
+                .map(|r| (whole.start + r.offset, r.what)),
+        );
+        if let Some(text) = cleaned.html {
+            // A block that held only what was removed goes with its line.
+            let text = if text.trim().is_empty() {
+                String::new()
+            } else {
+                text
+            };
+            self.changes.push((whole, text));
         }
     }
 
-    /// `{{` in text would start a shortcode; an invisible space keeps the
-    /// two braces apart without changing what a reader sees.
+    /// `{{` in text would start a shortcode; `{\{` (the second brace
+    /// escaped) reads, and copies, as the same two braces.
     fn shortcode_braces(&mut self, body: &str, range: Range<usize>) {
         let src = &body[range.clone()];
         for (i, _) in src.match_indices("{{") {
-            let at = range.start + i;
-            self.changes.push((at..at + 1, "{&#8203;".to_string()));
+            let at = range.start + i + 1;
+            self.changes.push((at..at, "\\".to_string()));
         }
     }
 
@@ -475,7 +663,10 @@ mod tests {
             p.text
                 .contains("src=\"https://huggingface.co/acme/Acme-7B/resolve/main/img/a.png\"")
         );
-        assert!(p.text.contains("href='https://huggingface.co/datasets/x'"));
+        assert!(
+            p.text
+                .contains("href=\"https://huggingface.co/datasets/x\"")
+        );
         assert!(still_rejected(&p.text).is_empty(), "{}", p.text);
     }
 
@@ -503,9 +694,44 @@ mod tests {
     fn braces_in_text_are_not_shortcodes_but_code_is_untouched() {
         let body = "Call {{ models(x=\"1\") }} here.\n\n```jinja\n{{ models() }}\n```\n";
         let p = prepare(body, None);
-        assert!(p.text.contains("{&#8203;{ models"));
+        assert!(p.text.contains("Call {\\{ models"), "{}", p.text);
         assert!(p.text.contains("```jinja\n{{ models() }}\n```"));
         assert!(still_rejected(&p.text).is_empty());
+    }
+
+    #[test]
+    fn a_trainer_comment_before_the_title_does_not_keep_the_title() {
+        let body = "<!-- This model card was written by a training script. Check it,\nthen remove this comment. -->\n\n# tiny-sum\n\nA summarizer.\n";
+        let p = prepare(body, None);
+        assert_eq!(p.title.as_deref(), Some("tiny-sum"));
+        assert!(!p.text.contains("# tiny-sum"), "{}", p.text);
+        assert!(p.text.contains("A summarizer."));
+    }
+
+    #[test]
+    fn unsafe_html_is_removed_and_located_in_the_body() {
+        let body = "# T\n\nIntro <img src=\"https://x.test/a.png\" onerror=\"alert(1)\"> and [x](javascript:alert(2)).\n\n<script>alert(3)</script>\n\n<details><summary>More</summary>\n\n| a |\n|---|\n| 1 |\n\n</details>\n";
+        let p = prepare(body, None);
+        assert!(!p.text.contains("onerror"), "{}", p.text);
+        assert!(!p.text.contains("javascript:"), "{}", p.text);
+        assert!(!p.text.contains("<script"), "{}", p.text);
+        assert!(
+            p.text.contains("<details><summary>More</summary>"),
+            "{}",
+            p.text
+        );
+        assert!(p.text.contains("and x."), "{}", p.text);
+        let whats: Vec<&str> = p.removed.iter().map(|(_, w)| w.as_str()).collect();
+        assert_eq!(
+            whats,
+            [
+                "`onerror` attribute of `<img>`",
+                "a Markdown link with an unsafe URL scheme",
+                "`<script>` element and its content"
+            ]
+        );
+        let at = p.removed[0].0.expect("found in the card");
+        assert_eq!(&body[at..at + 4], "<img");
     }
 
     #[test]
