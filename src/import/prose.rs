@@ -122,9 +122,45 @@ fn pass(body: &str, repo: Option<&str>) -> Pass {
     let parser = Parser::new_ext(body, markdown::options());
     let mut iter = parser.into_offset_iter();
     let mut in_code = 0usize;
+    // Inside a link (Markdown, or an HTML `<a>`), text is not linked again.
+    let mut in_link = 0usize;
+    let mut in_html_a = false;
+    // The text read since the last other event, for bare web addresses.
+    let mut run: Option<Range<usize>> = None;
     // The lines of the HTML block being read: (their text, their ranges).
     let mut block: Option<(String, Vec<Range<usize>>)> = None;
     for (event, range) in iter.by_ref() {
+        if let Event::Text(_) = &event {
+            if in_code == 0 && in_link == 0 && !in_html_a {
+                match run.as_mut() {
+                    Some(r) if r.end == range.start => r.end = range.end,
+                    _ => {
+                        if let Some(r) = run.take() {
+                            edits.bare_urls(body, r);
+                        }
+                        run = Some(range.clone());
+                    }
+                }
+            }
+        } else if let Some(r) = run.take() {
+            edits.bare_urls(body, r);
+        }
+        match &event {
+            Event::Start(Tag::Link { .. } | Tag::Image { .. }) => in_link += 1,
+            Event::End(TagEnd::Link | TagEnd::Image) => in_link = in_link.saturating_sub(1),
+            Event::InlineHtml(html) => {
+                let tag = html.trim_start_matches('<').to_ascii_lowercase();
+                if tag.starts_with("a ") || tag.starts_with("a>") {
+                    in_html_a = true;
+                } else if tag.starts_with("/a") {
+                    in_html_a = false;
+                }
+            }
+            Event::End(TagEnd::Paragraph | TagEnd::TableCell | TagEnd::Heading(_)) => {
+                in_html_a = false;
+            }
+            _ => {}
+        }
         match &event {
             Event::Start(Tag::CodeBlock(_)) => in_code += 1,
             Event::End(TagEnd::CodeBlock) => in_code = in_code.saturating_sub(1),
@@ -165,6 +201,9 @@ fn pass(body: &str, repo: Option<&str>) -> Pass {
             Event::Text(_) if in_code == 0 => edits.shortcode_braces(body, range),
             _ => {}
         }
+    }
+    if let Some(r) = run.take() {
+        edits.bare_urls(body, r);
     }
     for (label, def) in iter.reference_definitions().iter() {
         let is_image = image_labels.contains(&label.to_lowercase());
@@ -376,6 +415,23 @@ fn fix_for(dest: &str, is_image: bool, repo: Option<&str>, ids: &HashSet<String>
     }
 }
 
+/// A bare address without the punctuation that ends the sentence around
+/// it: `https://x.org/a).` -> `https://x.org/a` when the `(` is not part
+/// of it.
+fn trim_url_end(url: &str) -> &str {
+    let mut url = url;
+    loop {
+        let before = url.len();
+        url = url.trim_end_matches(['?', '!', '.', ',', ':', '*', '_', '~', '\'', '"', ';']);
+        if url.ends_with(')') && url.matches(')').count() > url.matches('(').count() {
+            url = &url[..url.len() - 1];
+        }
+        if url.len() == before {
+            return url;
+        }
+    }
+}
+
 fn has_scheme(dest: &str) -> bool {
     static SCHEME: OnceLock<Regex> = OnceLock::new();
     SCHEME
@@ -579,6 +635,56 @@ impl Edits {
         }
     }
 
+    /// Web addresses written bare in `body[range]` made into links, as
+    /// GitHub and the Hub show them: `<https://...>`, `[www.x](http://www.x)`.
+    fn bare_urls(&mut self, body: &str, range: Range<usize>) {
+        let src = &body[range.clone()];
+        let mut pos = 0;
+        while pos < src.len() {
+            let Some(found) = ["https://", "http://", "www."]
+                .iter()
+                .filter_map(|p| src[pos..].find(p).map(|i| pos + i))
+                .min()
+            else {
+                break;
+            };
+            let starts_word = src[..found]
+                .chars()
+                .next_back()
+                .is_none_or(|c| c.is_whitespace() || "*_~(".contains(c));
+            let end = src[found..]
+                .find(|c: char| c.is_whitespace() || c == '<' || c == '>')
+                .map_or(src.len(), |i| found + i);
+            let url = trim_url_end(&src[found..end]);
+            let scheme_len = if url.starts_with("www.") {
+                0
+            } else {
+                url.find("://").map_or(0, |i| i + 3)
+            };
+            let host = url[scheme_len..]
+                .split(['/', '?', '#'])
+                .next()
+                .unwrap_or("");
+            let plausible = host.contains('.')
+                && !host.starts_with('.')
+                && !host.ends_with('.')
+                && host
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || "-._:".contains(c))
+                && !url.contains(['\\', '&', '`', '[', ']']);
+            if starts_word && plausible {
+                let at = range.start + found..range.start + found + url.len();
+                let link = if scheme_len == 0 {
+                    format!("[{url}](http://{url})")
+                } else {
+                    format!("<{url}>")
+                };
+                self.changes.push((at, link));
+            }
+            pos = found + url.len().max(1);
+        }
+    }
+
     fn notes(&self, repo: Option<&str>) -> Vec<String> {
         let list = |items: &[String]| {
             let mut seen: Vec<&str> = Vec::new();
@@ -732,6 +838,19 @@ mod tests {
         );
         let at = p.removed[0].0.expect("found in the card");
         assert_eq!(&body[at..at + 4], "<img");
+    }
+
+    #[test]
+    fn bare_web_addresses_become_links_outside_code_and_links() {
+        let body = "See https://acme.models.test/paper (or www.acme.models.test/blog). Also (https://x.test/a_(b)).\n\n`https://in.code.test/` and [https://linked.test/](https://linked.test/) and <a href=\"https://a.test/\">https://a.test/</a>.\n";
+        let p = prepare(body, None);
+        assert!(p.text.starts_with("See <https://acme.models.test/paper> (or [www.acme.models.test/blog](http://www.acme.models.test/blog)). Also (<https://x.test/a_(b)>).\n"), "{}", p.text);
+        assert!(p.text.contains("`https://in.code.test/` and [https://linked.test/](https://linked.test/) and <a href=\"https://a.test/\">https://a.test/</a>."), "{}", p.text);
+        assert_eq!(
+            pass(&p.text, None).text,
+            p.text,
+            "a second pass changes nothing"
+        );
     }
 
     #[test]
