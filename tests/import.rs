@@ -1064,3 +1064,32 @@ fn a_non_ascii_model_index_name_gives_a_whole_id() {
     model_yaml(&site, "ru-model", &["name: ru-модель\n"]);
     built_page(&site, "ru-model");
 }
+
+#[test]
+fn a_card_with_its_task_only_in_tags_gets_the_task_and_its_category() {
+    let site = Site::new();
+    let card = "---\nlicense: mit\nlanguage: [en]\ntags: [pytorch, summarization, news]\n---\n\n# Short news\n";
+    let run = import_stdin(&site, &["--id", "short-news"], card);
+    run.expect_code(0);
+    expect_stdout(
+        &run,
+        "guessed: task `summarization` from the tag `summarization`, as the card has no pipeline_tag",
+    );
+    expect_stdout(
+        &run,
+        "guessed: category `generative` from the task `summarization`",
+    );
+    model_yaml(
+        &site,
+        "short-news",
+        &[
+            "category: generative\ntasks: [summarization]\n",
+            "tags: [pytorch, summarization, news]\n",
+        ],
+    );
+    site.build().expect_code(0);
+    assert!(
+        site.read("public/tasks/summarization/index.html")
+            .contains("Short news")
+    );
+}

@@ -437,6 +437,27 @@ pub fn map(card: &Card, input: &MapInput<'_>) -> Mapped {
         ));
     }
 
+    if f.tasks.is_empty() && card.get("pipeline_tag").is_none() {
+        // Older cards name their task only among their tags.
+        let from_tag = f.tags.iter().find_map(|t| {
+            let t = t.trim();
+            LEGACY_TASKS
+                .iter()
+                .find(|(old, _)| *old == t)
+                .map(|(_, now)| (t.to_string(), now.to_string()))
+                .or_else(|| {
+                    KNOWN_TASKS
+                        .contains(&t)
+                        .then(|| (t.to_string(), t.to_string()))
+                })
+        });
+        if let Some((tag, task)) = from_tag {
+            notes.push(format!(
+                "guessed: task `{task}` from the tag `{tag}`, as the card has no pipeline_tag"
+            ));
+            f.tasks.push(task);
+        }
+    }
     f.category = choose_category(&f.tasks, card, input, &mut notes);
     f.creator = choose_creator(input, &mut notes);
     if let Some(repo) = input.repo.filter(|r| r.contains('/')) {
@@ -460,9 +481,12 @@ fn choose_category(
     match (tasks.first(), written) {
         (Some(task), written) if category_for_task(task) != FALLBACK_CATEGORY => {
             let category = category_for_task(task);
+            let from = match written {
+                Some(tag) => format!("pipeline_tag `{tag}`"),
+                None => format!("the task `{task}`"),
+            };
             notes.push(format!(
-                "guessed: category `{category}` from pipeline_tag `{}`; choose another with --category",
-                written.unwrap_or_else(|| task.clone())
+                "guessed: category `{category}` from {from}; choose another with --category"
             ));
             category.to_string()
         }
