@@ -1,5 +1,6 @@
 //! Markdown to HTML: CommonMark with tables, footnotes, strikethrough, task
-//! lists and heading attributes; unique heading ids with anchor links; a
+//! lists, heading attributes and GitHub's alerts (`> [!NOTE]`) as titled
+//! callouts; unique heading ids with anchor links; a
 //! table of contents; code blocks highlighted by [`crate::highlight`];
 //! `@/page.md#anchor` links; `{{ name(args) }}` shortcodes; and raw HTML
 //! kept, cleaned by [`crate::sanitize`] or shown as text, as `[markdown]
@@ -15,7 +16,9 @@ use std::path::Path;
 use crate::config::RawHtml;
 use crate::error::{SiteError, line_col};
 use crate::highlight::highlight;
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
+};
 use serde::Serialize;
 
 /// A problem found while rendering, with a hint: `(message, hint)`.
@@ -81,6 +84,18 @@ pub fn options() -> Options {
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
+}
+
+/// The class and the visible title of a GitHub alert's callout.
+fn callout(kind: BlockQuoteKind) -> (&'static str, &'static str) {
+    match kind {
+        BlockQuoteKind::Note => ("note", "Note"),
+        BlockQuoteKind::Tip => ("tip", "Tip"),
+        BlockQuoteKind::Important => ("important", "Important"),
+        BlockQuoteKind::Warning => ("warning", "Warning"),
+        BlockQuoteKind::Caution => ("caution", "Caution"),
+    }
 }
 
 /// Renders `env.text[env.body_start..]`; every problem is reported.
@@ -218,6 +233,15 @@ pub fn render(env: &MarkdownEnv<'_>) -> Result<Rendered, Vec<SiteError>> {
                         out.push(event.clone());
                     }
                 }
+            }
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                let (class, title) = callout(*kind);
+                out.push(Event::Html(CowStr::from(format!(
+                    "<div class=\"callout callout-{class}\" role=\"note\">\n<p class=\"callout-title\">{title}</p>\n"
+                ))));
+            }
+            Event::End(TagEnd::BlockQuote(Some(_))) => {
+                out.push(Event::Html(CowStr::from("</div>\n")));
             }
             Event::Text(text) if text.contains("{{") => {
                 let in_paragraph_alone = matches!(out.last(), Some(Event::Start(Tag::Paragraph)))
@@ -734,6 +758,30 @@ mod tests {
         let note = r.html.find("The note.").unwrap();
         assert!(note > r.html.find("More.").unwrap());
         assert!(r.html.contains("<section class=\"footnotes\""));
+    }
+
+    #[test]
+    fn github_alerts_are_titled_callouts() {
+        let r = render_plain(
+            "> [!WARNING]\n> The weights are **not** final.\n\n> [!tip]\n> Lower case works too.\n\n> [!NOPE]\n> A plain quote.\n",
+        )
+        .unwrap();
+        assert!(
+            r.html.contains(
+                "<div class=\"callout callout-warning\" role=\"note\">\n<p class=\"callout-title\">Warning</p>\n<p>The weights are <strong>not</strong> final.</p>\n</div>"
+            ),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("callout-tip"));
+        assert!(r.html.contains("<blockquote>\n<p>[!NOPE]"), "{}", r.html);
+        assert!(!r.html.contains("markdown-alert"));
+        assert_eq!(
+            plain_text_of("> [!NOTE]\n> Read me.\n")
+                .split_whitespace()
+                .collect::<Vec<_>>(),
+            ["Read", "me."]
+        );
     }
 
     #[test]

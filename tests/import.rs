@@ -1093,3 +1093,112 @@ fn a_card_with_its_task_only_in_tags_gets_the_task_and_its_category() {
             .contains("Short news")
     );
 }
+
+/// The five kinds of GitHub alert, each with a line of its own text.
+const ALERTS: &str = "> [!NOTE]\n> Runs on one GPU.\n\n> [!TIP]\n> Quantize it for laptops.\n\n> [!IMPORTANT]\n> Read the licence first.\n\n> [!WARNING]\n> The tokenizer changed in v2.\n\n> [!CAUTION]\n> Do not use it for medical advice.\n";
+
+/// The callouts of a page, as (kind, title, the text after the title).
+fn callouts(html: &str) -> Vec<(String, String, String)> {
+    html.split("<div class=\"callout callout-")
+        .skip(1)
+        .map(|rest| {
+            let kind = rest[..rest.find('"').expect("a class")].to_string();
+            let title_at = rest.find("<p class=\"callout-title\">").expect("a title") + 25;
+            let title_end = title_at + rest[title_at..].find("</p>").expect("a closed title");
+            let end = rest.find("</div>").expect("a closed callout");
+            let body = rest[title_end + 4..end].trim().to_string();
+            (kind, rest[title_at..title_end].to_string(), body)
+        })
+        .collect()
+}
+
+#[test]
+fn github_alerts_are_titled_callouts_in_cards_and_in_the_sites_own_pages() {
+    let site = Site::new();
+    site.write(
+        "site/guides/alerts.md",
+        &format!("---\ntitle: Alerts\n---\n\n{ALERTS}\n> A quote stays a quote.\n"),
+    );
+    let card = format!("---\nlicense: mit\npipeline_tag: fill-mask\n---\n# Alert BERT\n\n{ALERTS}");
+    import_stdin(&site, &["--id", "alert-bert"], &card).expect_code(0);
+    let model = built_page(&site, "alert-bert");
+    let guide = site.read("public/guides/alerts/index.html");
+    let want: Vec<(String, String, String)> = [
+        ("note", "Note", "<p>Runs on one GPU.</p>"),
+        ("tip", "Tip", "<p>Quantize it for laptops.</p>"),
+        ("important", "Important", "<p>Read the licence first.</p>"),
+        ("warning", "Warning", "<p>The tokenizer changed in v2.</p>"),
+        (
+            "caution",
+            "Caution",
+            "<p>Do not use it for medical advice.</p>",
+        ),
+    ]
+    .iter()
+    .map(|(k, t, b)| (k.to_string(), t.to_string(), b.to_string()))
+    .collect();
+    assert_eq!(callouts(&model), want, "{model}");
+    assert_eq!(callouts(&guide), want, "{guide}");
+    assert!(guide.contains("<blockquote>\n<p>A quote stays a quote.</p>\n</blockquote>"));
+    assert!(!guide.contains("[!NOTE]") && !model.contains("[!NOTE]"));
+}
+
+/// The relative luminance of `#rrggbb`, as WCAG defines it.
+fn luminance(hex: &str) -> f64 {
+    let channel = |i: usize| {
+        let c = f64::from(u8::from_str_radix(&hex[i..i + 2], 16).expect("a hex colour")) / 255.0;
+        if c <= 0.03928 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5)
+}
+
+fn contrast(a: &str, b: &str) -> f64 {
+    let (la, lb) = (luminance(a), luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+}
+
+/// The value of custom property `name` in a block of CSS.
+fn property<'a>(css: &'a str, name: &str) -> &'a str {
+    let at = css
+        .find(&format!("{name}:"))
+        .unwrap_or_else(|| panic!("{name} is not set"))
+        + name.len()
+        + 1;
+    css[at..at + css[at..].find(';').expect("a declaration")].trim()
+}
+
+#[test]
+fn callout_titles_and_text_are_readable_in_light_and_dark_schemes() {
+    let site = Site::new();
+    site.build().expect_code(0);
+    let css = site.read("public/style.css");
+    let dark_at = css
+        .find("@media (prefers-color-scheme: dark)")
+        .expect("a dark scheme");
+    for (scheme, block) in [("light", &css[..dark_at]), ("dark", &css[dark_at..])] {
+        for bg in ["--bg", "--bg-soft"] {
+            let background = property(block, bg);
+            for kind in ["note", "tip", "important", "warning", "caution"] {
+                let title = property(block, &format!("--callout-{kind}"));
+                let ratio = contrast(title, background);
+                assert!(
+                    ratio >= 4.5,
+                    "{scheme}: the {kind} title {title} on {bg} {background} is {ratio:.2}:1"
+                );
+            }
+            let text = property(block, "--fg");
+            assert!(contrast(text, background) >= 4.5, "{scheme}: text on {bg}");
+        }
+    }
+    for kind in ["tip", "important", "warning", "caution"] {
+        assert!(css.contains(&format!(
+            ".callout-{kind} {{ --callout: var(--callout-{kind}); }}"
+        )));
+    }
+    assert!(css.contains(".callout {\n  --callout: var(--callout-note);"));
+    assert!(css.contains("color: var(--fg);"));
+}
