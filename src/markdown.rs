@@ -100,6 +100,16 @@ fn callout(kind: BlockQuoteKind) -> (&'static str, &'static str) {
 
 /// Renders `env.text[env.body_start..]`; every problem is reported.
 pub fn render(env: &MarkdownEnv<'_>) -> Result<Rendered, Vec<SiteError>> {
+    render_with(env, true)
+}
+
+/// [`render`] with code blocks left unhighlighted (`<pre><code>`), for a
+/// caller that reads only the links and ids of the HTML, which are the same.
+pub fn render_for_links(env: &MarkdownEnv<'_>) -> Result<Rendered, Vec<SiteError>> {
+    render_with(env, false)
+}
+
+fn render_with(env: &MarkdownEnv<'_>, highlighted: bool) -> Result<Rendered, Vec<SiteError>> {
     let body = &env.text[env.body_start..];
     let mut errors = Vec::new();
     let error_at = |range: &Range<usize>, (message, hint): Problem| {
@@ -188,7 +198,12 @@ pub fn render(env: &MarkdownEnv<'_>) -> Result<Rendered, Vec<SiteError>> {
                     }
                     i += 1;
                 }
-                out.push(Event::Html(CowStr::from(highlight(&code, &lang))));
+                let html = if highlighted {
+                    highlight(&code, &lang)
+                } else {
+                    format!("<pre><code>{}</code></pre>\n", escape_attr(&code))
+                };
+                out.push(Event::Html(CowStr::from(html)));
                 i += 1;
                 continue;
             }

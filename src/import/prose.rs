@@ -59,16 +59,19 @@ pub fn prepare(body: &str, repo: Option<&str>) -> Prose {
     let mut text = first.text;
     // What was written back is read again as the build will read it, until
     // nothing more changes: a piece of HTML that Markdown splits otherwise
-    // than before is cleaned too.
-    for _ in 0..MAX_PASSES {
+    // than before is cleaned too. The pass that changes nothing has
+    // rendered the prose as it is written.
+    let mut settled = None;
+    for _ in 0..=MAX_PASSES {
         let again = pass(&text, repo);
         if again.text == text {
+            settled = Some(again.rendered);
             break;
         }
         removed.extend(again.removed.into_iter().map(|(_, what)| (None, what)));
         text = again.text;
     }
-    if pass(&text, repo).text != text {
+    let rendered = settled.unwrap_or_else(|| {
         // Never reached with the passes above, but the prose must not
         // publish HTML that was not cleaned: it is then shown as text.
         text = escape_raw_html(&text);
@@ -76,8 +79,9 @@ pub fn prepare(body: &str, repo: Option<&str>) -> Prose {
             None,
             "the rest of the card's HTML, shown as text".to_string(),
         ));
-    }
-    notes.extend(still_rejected(&text));
+        render(&text)
+    });
+    notes.extend(still_rejected(&rendered));
     let text = text.trim_start_matches(['\n', '\r']).to_string();
     let text = if text.trim().is_empty() {
         String::new()
@@ -110,12 +114,15 @@ struct Pass {
     notes: Vec<String>,
     /// What the sanitizer removed, by byte offset in `body`.
     removed: Vec<(usize, String)>,
+    /// `body` rendered as the build renders it.
+    rendered: Rendered,
 }
 
 /// Points links at the Hub or unlinks them, cleans the HTML and keeps
 /// `{{` from being read as a shortcode.
 fn pass(body: &str, repo: Option<&str>) -> Pass {
-    let ids = ids_of(body);
+    let rendered = render(body);
+    let ids = &rendered.ids;
     let mut edits = Edits::default();
     let mut image_labels: HashSet<String> = HashSet::default();
 
@@ -169,7 +176,7 @@ fn pass(body: &str, repo: Option<&str>) -> Pass {
                 dest_url,
                 ..
             }) => {
-                let fix = fix_for(dest_url, false, repo, &ids);
+                let fix = fix_for(dest_url, false, repo, ids);
                 edits.link(body, range, *link_type, &fix, 1, dest_url);
             }
             Event::Start(Tag::Image {
@@ -181,7 +188,7 @@ fn pass(body: &str, repo: Option<&str>) -> Pass {
                 if !matches!(link_type, LinkType::Inline) {
                     image_labels.insert(id.to_lowercase());
                 }
-                let fix = fix_for(dest_url, true, repo, &ids);
+                let fix = fix_for(dest_url, true, repo, ids);
                 edits.link(body, range, *link_type, &fix, 2, dest_url);
             }
             Event::Start(Tag::HtmlBlock) => block = Some((String::new(), Vec::new())),
@@ -190,14 +197,14 @@ fn pass(body: &str, repo: Option<&str>) -> Pass {
                     text.push_str(html);
                     ranges.push(range);
                 }
-                None => edits.html(body, &[range], html, repo, &ids),
+                None => edits.html(body, &[range], html, repo, ids),
             },
             Event::End(TagEnd::HtmlBlock) => {
                 if let Some((text, ranges)) = block.take() {
-                    edits.html(body, &ranges, &text, repo, &ids);
+                    edits.html(body, &ranges, &text, repo, ids);
                 }
             }
-            Event::InlineHtml(html) => edits.html(body, &[range], html, repo, &ids),
+            Event::InlineHtml(html) => edits.html(body, &[range], html, repo, ids),
             Event::Text(_) if in_code == 0 => edits.shortcode_braces(body, range),
             _ => {}
         }
@@ -207,7 +214,7 @@ fn pass(body: &str, repo: Option<&str>) -> Pass {
     }
     for (label, def) in iter.reference_definitions().iter() {
         let is_image = image_labels.contains(&label.to_lowercase());
-        match fix_for(&def.dest, is_image, repo, &ids) {
+        match fix_for(&def.dest, is_image, repo, ids) {
             Fix::Rewrite(url) => {
                 if let Some(token) = dest_token(body, def.span.clone(), "]:") {
                     edits.push(token, url.clone(), &def.dest, Some(url));
@@ -226,6 +233,7 @@ fn pass(body: &str, repo: Option<&str>) -> Pass {
         text: edits.apply(body),
         notes,
         removed,
+        rendered,
     }
 }
 
@@ -310,79 +318,97 @@ fn without_title(body: &str) -> (String, Option<String>, Cut) {
     )
 }
 
-/// The ids the build gives the body's headings and HTML elements.
-fn ids_of(body: &str) -> HashSet<String> {
-    render(body, false).map(|(_, ids)| ids).unwrap_or_default()
+/// Prose rendered as the build renders it.
+#[derive(Debug, Default)]
+struct Rendered {
+    /// The links and ids of the HTML.
+    links: Vec<String>,
+    ids: HashSet<String>,
+    /// What the build would reject: every `@/` link and shortcode call (a
+    /// card knows no page of this site), which render here as nothing.
+    problems: Vec<String>,
 }
 
-/// Renders `body` as the build does. When `strict`, every `@/` link and
-/// shortcode call is a problem; else they render as nothing. Returns the
-/// links and ids of the HTML.
-fn render(body: &str, strict: bool) -> Result<(Vec<String>, HashSet<String>), Vec<String>> {
+/// Renders `body` as the build does, its code unhighlighted (which changes
+/// no link or id).
+fn render(body: &str) -> Rendered {
     let file = PathBuf::from("prose.md");
-    let resolve = |target: &str| {
-        if strict {
-            Err((format!("`{target}` is not a page of this site"), None))
-        } else {
-            Ok((String::new(), String::new()))
+    let problems = std::sync::Mutex::new(Vec::new());
+    let problem = |p: String| {
+        if let Ok(mut list) = problems.lock() {
+            list.push(p);
         }
+    };
+    let resolve = |target: &str| {
+        problem(format!("`{target}` is not a page of this site"));
+        Ok((String::new(), String::new()))
     };
     let shortcode = |name: &str, _: &markdown::ShortcodeArgs| {
-        if strict {
-            Err((
-                format!("`{{{{ {name}(...) }}}}` would be read as a shortcode"),
-                None,
-            ))
-        } else {
-            Ok(String::new())
-        }
+        problem(format!(
+            "`{{{{ {name}(...) }}}}` would be read as a shortcode"
+        ));
+        Ok(String::new())
     };
-    let rendered = markdown::render(&MarkdownEnv {
+    let result = markdown::render_for_links(&MarkdownEnv {
         file: &file,
         text: body,
         body_start: 0,
         resolve_link: &resolve,
         shortcode: &shortcode,
         html: crate::config::RawHtml::Keep,
-    })
-    .map_err(|errors| errors.into_iter().map(|e| e.message).collect::<Vec<_>>())?;
-    let origin = Origin {
-        source: None,
-        template: std::sync::Arc::from(std::path::Path::new("")),
-    };
-    let links = extract(PAGE_FILE, &rendered.html, origin);
-    Ok((
-        links.links.iter().map(|l| l.to_string()).collect(),
-        links.ids.iter().map(|i| i.to_string()).collect(),
-    ))
+    });
+    let mut problems = problems.into_inner().unwrap_or_default();
+    match result {
+        Ok(rendered) => {
+            let origin = Origin {
+                source: None,
+                template: std::sync::Arc::from(std::path::Path::new("")),
+            };
+            let links = extract(PAGE_FILE, &rendered.html, origin);
+            Rendered {
+                links: links.links.iter().map(|l| l.to_string()).collect(),
+                ids: links.ids.iter().map(|i| i.to_string()).collect(),
+                problems,
+            }
+        }
+        Err(errors) => {
+            problems.extend(errors.into_iter().map(|e| e.message));
+            Rendered {
+                problems,
+                ..Rendered::default()
+            }
+        }
+    }
 }
 
 /// Where the prose is published, for resolving its relative links.
 const PAGE_FILE: &str = "models/model/index.html";
 const SITE_URL: &str = "https://site.invalid/";
 
-/// Links the build would still reject, as notes.
-fn still_rejected(text: &str) -> Vec<String> {
-    match render(text, true) {
-        Err(problems) => problems
-            .into_iter()
+/// Links the build would still reject in rendered prose, as notes.
+fn still_rejected(rendered: &Rendered) -> Vec<String> {
+    if !rendered.problems.is_empty() {
+        return rendered
+            .problems
+            .iter()
             .map(|p| format!("the build will reject the prose: {p}; edit the prose file"))
-            .collect(),
-        Ok((links, ids)) => links
-            .into_iter()
-            .filter(|href| match classify(href, PAGE_FILE, SITE_URL, "/") {
-                Target::Internal { file, fragment } => {
-                    file != PAGE_FILE
-                        || fragment.is_some_and(|f| !f.is_empty() && !ids.contains(&f))
-                }
-                Target::OutsideBase(_) => true,
-                Target::External(_) | Target::Other => false,
-            })
-            .map(|href| {
-                format!("the prose still links to `{href}`, which the build will report as broken; edit the prose file")
-            })
-            .collect(),
+            .collect();
     }
+    rendered
+        .links
+        .iter()
+        .filter(|href| match classify(href, PAGE_FILE, SITE_URL, "/") {
+            Target::Internal { file, fragment } => {
+                file != PAGE_FILE
+                    || fragment.is_some_and(|f| !f.is_empty() && !rendered.ids.contains(&f))
+            }
+            Target::OutsideBase(_) => true,
+            Target::External(_) | Target::Other => false,
+        })
+        .map(|href| {
+            format!("the prose still links to `{href}`, which the build will report as broken; edit the prose file")
+        })
+        .collect()
 }
 
 /// What a link to `dest` becomes.
@@ -773,7 +799,7 @@ mod tests {
             p.text
                 .contains("href=\"https://huggingface.co/datasets/x\"")
         );
-        assert!(still_rejected(&p.text).is_empty(), "{}", p.text);
+        assert!(still_rejected(&render(&p.text)).is_empty(), "{}", p.text);
     }
 
     #[test]
@@ -786,7 +812,7 @@ mod tests {
             "{}",
             p.text
         );
-        assert!(still_rejected(&p.text).is_empty(), "{}", p.text);
+        assert!(still_rejected(&render(&p.text)).is_empty(), "{}", p.text);
     }
 
     #[test]
@@ -802,7 +828,7 @@ mod tests {
         let p = prepare(body, None);
         assert!(p.text.contains("Call {\\{ models"), "{}", p.text);
         assert!(p.text.contains("```jinja\n{{ models() }}\n```"));
-        assert!(still_rejected(&p.text).is_empty());
+        assert!(still_rejected(&render(&p.text)).is_empty());
     }
 
     #[test]
