@@ -35,6 +35,8 @@ struct ConfigFile {
     #[serde(default)]
     feed: FeedConfig,
     #[serde(default)]
+    markdown: MarkdownConfig,
+    #[serde(default)]
     extra: toml::Table,
 }
 
@@ -159,6 +161,26 @@ impl Default for FeedConfig {
     }
 }
 
+/// `[markdown]`
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MarkdownConfig {
+    /// What becomes of raw HTML written in the site's own Markdown.
+    pub html: RawHtml,
+}
+
+/// `[markdown] html`: raw HTML in the site's pages and model prose is
+/// kept as written (the author's own), cleaned by the sanitizer that
+/// imported model cards go through, or shown as text.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RawHtml {
+    #[default]
+    Keep,
+    Sanitize,
+    Escape,
+}
+
 /// What the command line can override.
 #[derive(Debug, Clone, Default)]
 pub struct Overrides {
@@ -191,6 +213,7 @@ pub struct Config {
     pub catalog: CatalogConfig,
     pub search: SearchConfig,
     pub feed: FeedConfig,
+    pub markdown: MarkdownConfig,
     pub extra: serde_json::Value,
 }
 
@@ -277,6 +300,7 @@ impl Config {
             catalog: file.catalog,
             search: file.search,
             feed: file.feed,
+            markdown: file.markdown,
             extra,
         })
     }
@@ -370,6 +394,7 @@ impl Config {
             catalog: CatalogConfig::default(),
             search: SearchConfig::default(),
             feed: FeedConfig::default(),
+            markdown: MarkdownConfig::default(),
             extra: serde_json::Value::Null,
         }
     }

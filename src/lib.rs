@@ -22,6 +22,7 @@ pub mod markdown;
 pub mod output;
 pub mod rebuild;
 pub mod render;
+pub mod sanitize;
 pub mod search;
 pub mod serve;
 pub mod source;

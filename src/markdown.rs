@@ -1,7 +1,10 @@
 //! Markdown to HTML: CommonMark with tables, footnotes, strikethrough, task
-//! lists and heading attributes; unique heading ids with anchor links; a
+//! lists, heading attributes and GitHub's alerts (`> [!NOTE]`) as titled
+//! callouts; unique heading ids with anchor links; a
 //! table of contents; code blocks highlighted by [`crate::highlight`];
-//! `@/page.md#anchor` links; and `{{ name(args) }}` shortcodes.
+//! `@/page.md#anchor` links; `{{ name(args) }}` shortcodes; and raw HTML
+//! kept, cleaned by [`crate::sanitize`] or shown as text, as `[markdown]
+//! html` says.
 //!
 //! What a link or shortcode means is asked of the caller ([`MarkdownEnv`]);
 //! this module knows nothing of the catalog or of templates.
@@ -10,9 +13,12 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::path::Path;
 
+use crate::config::RawHtml;
 use crate::error::{SiteError, line_col};
 use crate::highlight::highlight;
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
+};
 use serde::Serialize;
 
 /// A problem found while rendering, with a hint: `(message, hint)`.
@@ -37,6 +43,8 @@ pub struct MarkdownEnv<'a> {
     pub body_start: usize,
     pub resolve_link: &'a LinkResolver<'a>,
     pub shortcode: &'a ShortcodeRenderer<'a>,
+    /// What becomes of the text's raw HTML.
+    pub html: RawHtml,
 }
 
 /// A heading in the table of contents.
@@ -76,10 +84,32 @@ pub fn options() -> Options {
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
+}
+
+/// The class and the visible title of a GitHub alert's callout.
+fn callout(kind: BlockQuoteKind) -> (&'static str, &'static str) {
+    match kind {
+        BlockQuoteKind::Note => ("note", "Note"),
+        BlockQuoteKind::Tip => ("tip", "Tip"),
+        BlockQuoteKind::Important => ("important", "Important"),
+        BlockQuoteKind::Warning => ("warning", "Warning"),
+        BlockQuoteKind::Caution => ("caution", "Caution"),
+    }
 }
 
 /// Renders `env.text[env.body_start..]`; every problem is reported.
 pub fn render(env: &MarkdownEnv<'_>) -> Result<Rendered, Vec<SiteError>> {
+    render_with(env, true)
+}
+
+/// [`render`] with code blocks left unhighlighted (`<pre><code>`), for a
+/// caller that reads only the links and ids of the HTML, which are the same.
+pub fn render_for_links(env: &MarkdownEnv<'_>) -> Result<Rendered, Vec<SiteError>> {
+    render_with(env, false)
+}
+
+fn render_with(env: &MarkdownEnv<'_>, highlighted: bool) -> Result<Rendered, Vec<SiteError>> {
     let body = &env.text[env.body_start..];
     let mut errors = Vec::new();
     let error_at = |range: &Range<usize>, (message, hint): Problem| {
@@ -90,8 +120,10 @@ pub fn render(env: &MarkdownEnv<'_>) -> Result<Rendered, Vec<SiteError>> {
             .maybe_hint(hint)
     };
 
-    let events: Vec<(Event<'_>, Range<usize>)> =
-        merge_text(Parser::new_ext(body, options()).into_offset_iter());
+    let events: Vec<(Event<'_>, Range<usize>)> = apply_html_policy(
+        merge_text(Parser::new_ext(body, options()).into_offset_iter()),
+        env.html,
+    );
     let mut out: Vec<Event<'_>> = Vec::with_capacity(events.len());
     let mut fragment_links = Vec::new();
     let mut headings: Vec<(u8, String, String)> = Vec::new();
@@ -166,7 +198,12 @@ pub fn render(env: &MarkdownEnv<'_>) -> Result<Rendered, Vec<SiteError>> {
                     }
                     i += 1;
                 }
-                out.push(Event::Html(CowStr::from(highlight(&code, &lang))));
+                let html = if highlighted {
+                    highlight(&code, &lang)
+                } else {
+                    format!("<pre><code>{}</code></pre>\n", escape_attr(&code))
+                };
+                out.push(Event::Html(CowStr::from(html)));
                 i += 1;
                 continue;
             }
@@ -211,6 +248,15 @@ pub fn render(env: &MarkdownEnv<'_>) -> Result<Rendered, Vec<SiteError>> {
                         out.push(event.clone());
                     }
                 }
+            }
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                let (class, title) = callout(*kind);
+                out.push(Event::Html(CowStr::from(format!(
+                    "<div class=\"callout callout-{class}\" role=\"note\">\n<p class=\"callout-title\">{title}</p>\n"
+                ))));
+            }
+            Event::End(TagEnd::BlockQuote(Some(_))) => {
+                out.push(Event::Html(CowStr::from("</div>\n")));
             }
             Event::Text(text) if text.contains("{{") => {
                 let in_paragraph_alone = matches!(out.last(), Some(Event::Start(Tag::Paragraph)))
@@ -264,6 +310,88 @@ fn merge_text<'a>(
         out.push((event, range));
     }
     out
+}
+
+/// Raw HTML cleaned or made text, and links and images with an unsafe URL
+/// scheme (`javascript:`) taken out, unless the HTML is kept as written.
+fn apply_html_policy(
+    events: Vec<(Event<'_>, Range<usize>)>,
+    policy: RawHtml,
+) -> Vec<(Event<'_>, Range<usize>)> {
+    if policy == RawHtml::Keep {
+        return events;
+    }
+    let mut out = Vec::with_capacity(events.len());
+    // For each open link, whether it was kept.
+    let mut links: Vec<bool> = Vec::new();
+    // The lines of the HTML block being read, cleaned as one piece.
+    let mut block: Option<(String, Range<usize>)> = None;
+    for (event, range) in events {
+        if let Some((text, whole)) = block.as_mut() {
+            match event {
+                Event::Html(line) => {
+                    text.push_str(&line);
+                    whole.end = range.end;
+                    continue;
+                }
+                _ => {
+                    let (text, whole) = block.take().unwrap_or_default();
+                    let html = match policy {
+                        RawHtml::Escape => Event::Text(CowStr::from(text)),
+                        _ => Event::Html(cleaned(CowStr::from(text))),
+                    };
+                    out.push((html, whole));
+                }
+            }
+        }
+        let event = match event {
+            Event::Start(Tag::HtmlBlock) => {
+                out.push((event, range.clone()));
+                block = Some((String::new(), range));
+                continue;
+            }
+            Event::Html(html) | Event::InlineHtml(html) if policy == RawHtml::Escape => {
+                Event::Text(html)
+            }
+            Event::Html(html) => Event::Html(cleaned(html)),
+            Event::InlineHtml(html) => Event::InlineHtml(cleaned(html)),
+            Event::Start(Tag::Link { ref dest_url, .. }) => {
+                let safe = crate::sanitize::is_safe_url(dest_url);
+                links.push(safe);
+                if !safe {
+                    continue;
+                }
+                event
+            }
+            Event::End(TagEnd::Link) => {
+                if !links.pop().unwrap_or(true) {
+                    continue;
+                }
+                event
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) if !crate::sanitize::is_safe_url(&dest_url) => Event::Start(Tag::Image {
+                link_type,
+                dest_url: CowStr::from(""),
+                title,
+                id,
+            }),
+            other => other,
+        };
+        out.push((event, range));
+    }
+    out
+}
+
+fn cleaned(html: CowStr<'_>) -> CowStr<'_> {
+    match crate::sanitize::clean_html(&html) {
+        std::borrow::Cow::Borrowed(_) => html,
+        std::borrow::Cow::Owned(text) => CowStr::from(text),
+    }
 }
 
 /// Moves footnote definitions, wherever they were written, to a section at
@@ -418,16 +546,23 @@ fn expand_shortcodes<'a>(
             rest = &rest[start + len + 2..];
             continue;
         };
+        // Where the call is in the file: find it in the source range. A
+        // call that is not written as it reads (`\{{`, `&#123;{`) is text.
+        let Some(call_range) = env.text[env.body_start..]
+            .get(range.clone())
+            .and_then(|src| src.find(&rest[start..start + len + 2]))
+            .map(|off| range.start + off..range.start + off + len + 2)
+        else {
+            parts.push(Event::Text(CowStr::from(
+                rest[..start + len + 2].to_string(),
+            )));
+            rest = &rest[start + len + 2..];
+            continue;
+        };
         found = true;
         if start > 0 {
             parts.push(Event::Text(CowStr::from(rest[..start].to_string())));
         }
-        // Where the call is in the file: find it in the source range.
-        let call_range = env.text[env.body_start..]
-            .get(range.clone())
-            .and_then(|src| src.find(&rest[start..start + len + 2]))
-            .map(|off| range.start + off..range.start + off + len + 2)
-            .unwrap_or_else(|| range.clone());
         match args.and_then(|args| (env.shortcode)(&name, &args)) {
             Ok(html) => parts.push(Event::Html(CowStr::from(html))),
             Err(problem) => errors.push(error_at(&call_range, problem)),
@@ -557,6 +692,7 @@ mod tests {
             body_start: 0,
             resolve_link: &resolve,
             shortcode: &shortcode,
+            html: RawHtml::Keep,
         })
     }
 
@@ -637,6 +773,30 @@ mod tests {
         let note = r.html.find("The note.").unwrap();
         assert!(note > r.html.find("More.").unwrap());
         assert!(r.html.contains("<section class=\"footnotes\""));
+    }
+
+    #[test]
+    fn github_alerts_are_titled_callouts() {
+        let r = render_plain(
+            "> [!WARNING]\n> The weights are **not** final.\n\n> [!tip]\n> Lower case works too.\n\n> [!NOPE]\n> A plain quote.\n",
+        )
+        .unwrap();
+        assert!(
+            r.html.contains(
+                "<div class=\"callout callout-warning\" role=\"note\">\n<p class=\"callout-title\">Warning</p>\n<p>The weights are <strong>not</strong> final.</p>\n</div>"
+            ),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("callout-tip"));
+        assert!(r.html.contains("<blockquote>\n<p>[!NOPE]"), "{}", r.html);
+        assert!(!r.html.contains("markdown-alert"));
+        assert_eq!(
+            plain_text_of("> [!NOTE]\n> Read me.\n")
+                .split_whitespace()
+                .collect::<Vec<_>>(),
+            ["Read", "me."]
+        );
     }
 
     #[test]

@@ -255,7 +255,9 @@ fn full_card_maps_every_field_and_shows_the_evaluation_table() {
             ),
         ]
     );
-    assert!(html.contains("<a href=\"https://leaderboard.models.test/acme\">source</a>"));
+    assert!(
+        html.contains("<a href=\"https://leaderboard.models.test/acme\">Example Leaderboard</a>")
+    );
     assert!(
         html.contains("<a href=\"https://huggingface.co/acme-lab/Acme-7B\">acme-lab/Acme-7B</a>")
     );
@@ -705,10 +707,7 @@ fn relative_links_of_a_card_outside_the_hub_cache_become_text() {
     );
     let html = built_page(&site, "local-model");
     assert!(html.contains("See the config, a plot, <a href=\"https://huggingface.co/google-bert/bert-base-uncased\">the hub page</a>, <a href=\"#usage\">usage</a> and gone."), "{html}");
-    assert!(
-        html.contains("Call {\u{200b}{ models() }} from Python."),
-        "{html}"
-    );
+    assert!(html.contains("Call {{ models() }} from Python."), "{html}");
 }
 
 #[test]
@@ -720,4 +719,486 @@ fn help_lists_the_import_command() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("import"), "{text}");
     assert!(text.contains("Hugging Face model cards"), "{text}");
+}
+
+#[test]
+fn a_cards_scripts_styles_frames_and_handlers_are_removed_and_reported() {
+    let site = Site::new();
+    let run = import(&site, &[&card("hostile-html")]);
+    run.expect_code(0);
+    expect_stdout(
+        &run,
+        "removed from the card's HTML, which the site must not run or let restyle its pages: \
+         `onerror` attribute of `<img>` at 9:1; \
+         `<script>` element and its content at 11:1; \
+         `<style>` element and its content at 13:1; \
+         `<iframe>` element at 15:1; \
+         a Markdown link with an unsafe URL scheme at 17:10; \
+         `href` of `<a>` with an unsafe URL scheme at 18:1; \
+         `onclick` attribute of `<div>` at 29:1; \
+         `style` attribute of `<div>` at 29:1",
+    );
+    let html = built_page(&site, "hostile-html");
+    let prose = &html[html.find("sorts short reviews").expect("the prose")..];
+    for gone in [
+        "pwned",
+        "<script>document",
+        "<style>header",
+        "<iframe",
+        "onerror",
+        "onclick",
+        "position:fixed",
+        "javascript:",
+    ] {
+        assert!(
+            !html.to_lowercase().contains(gone),
+            "{gone} published:\n{prose}"
+        );
+    }
+    for kept in [
+        "<img src=\"https://cdn.models.test/pushy.png\" width=\"120\" alt=\"logo\">",
+        "<details>\n<summary>Scores by split</summary>",
+        "<td>0.91<sup>1</sup></td>",
+        "<div align=\"center\">Made with care.<br>By a small team.</div>",
+        "Read the terms before use, or\n<a>click here</a>.",
+    ] {
+        assert!(prose.contains(kept), "{kept:?} missing from\n{prose}");
+    }
+}
+
+#[test]
+fn the_sites_own_html_is_kept_sanitized_or_escaped_as_markdown_html_says() {
+    let site = Site::new();
+    site.write(
+        "site/guides/raw.md",
+        "---\ntitle: Raw HTML\n---\n\nA <b onclick=\"alert(1)\">bold</b> word and a [bad link](javascript:alert(2)).\n\n<script>window.ours = 1;</script>\n\n<details>\n<summary>More</summary>\n\nHidden text.\n\n</details>\n",
+    );
+    let page = |site: &Site| {
+        site.build().expect_code(0);
+        let html = site.read("public/guides/raw/index.html");
+        let start = html
+            .find("A <b")
+            .or_else(|| html.find("A &lt;b"))
+            .expect("the prose");
+        html[start..start + html[start..].find("Hidden text.").expect("the details") + 12]
+            .to_string()
+    };
+    let kept = page(&site);
+    assert!(kept.contains("<b onclick=\"alert(1)\">bold</b>"), "{kept}");
+    assert!(kept.contains("<script>window.ours = 1;</script>"), "{kept}");
+    assert!(kept.contains("href=\"javascript:alert(2)\""), "{kept}");
+
+    let config = site.read("modelsite.toml");
+    site.write(
+        "modelsite.toml",
+        &format!("{config}\n[markdown]\nhtml = \"sanitize\"\n"),
+    );
+    let sanitized = page(&site);
+    assert!(
+        sanitized.contains("A <b>bold</b> word and a bad link."),
+        "{sanitized}"
+    );
+    assert!(!sanitized.contains("<script"), "{sanitized}");
+    assert!(
+        sanitized.contains("<details>\n<summary>More</summary>"),
+        "{sanitized}"
+    );
+
+    site.write(
+        "modelsite.toml",
+        &format!("{config}\n[markdown]\nhtml = \"escape\"\n"),
+    );
+    let escaped = page(&site);
+    assert!(
+        escaped.contains("A &lt;b onclick=\"alert(1)\"&gt;bold&lt;/b&gt;"),
+        "{escaped}"
+    );
+    assert!(escaped.contains("&lt;script&gt;window.ours"), "{escaped}");
+
+    site.write(
+        "modelsite.toml",
+        &format!("{config}\n[markdown]\nhtml = \"clean\"\n"),
+    );
+    site.build()
+        .expect_code(1)
+        .expect_stderr("modelsite.toml:")
+        .expect_stderr("unknown variant `clean`");
+}
+
+#[test]
+fn a_trainer_generated_card_shows_its_title_once() {
+    let site = Site::new();
+    let card = "---\nlicense: apache-2.0\nbase_model: acme-lab/Acme-7B\n---\n\n<!-- This model card has been generated automatically by the training script. Check it, then remove this comment. -->\n\n# acme-7b-sum\n\nA fine-tune of Acme 7B that writes one-line summaries.\n";
+    let run = import_stdin(&site, &["--id", "acme-7b-sum"], card);
+    run.expect_code(0);
+    expect_stdout(
+        &run,
+        "the card's title `acme-7b-sum` is left out of the prose",
+    );
+    let html = built_page(&site, "acme-7b-sum");
+    assert!(html.contains("<h1>acme-7b-sum</h1>"), "{html}");
+    assert_eq!(
+        html.matches("acme-7b-sum</").count(),
+        1,
+        "the title is shown once:\n{html}"
+    );
+    assert!(html.contains("writes one-line summaries"));
+}
+
+#[test]
+fn blank_lines_before_the_front_matter_are_read_as_the_hub_reads_them() {
+    let site = Site::new();
+    let card = "\n\n---\nlicense: apache-2.0\npipeline_tag: translation\nlanguage: [de, en]\ntags: [broken, list\n---\n";
+    // The front matter is found, and an error in it is at its own line.
+    import_stdin(&site, &["--id", "de-en-small"], card)
+        .expect_code(1)
+        .expect_stderr("<stdin>:8:1: did not find expected")
+        .expect_stderr(" 7 │ tags: [broken, list");
+    let card = card.replace("[broken, list", "[wmt]");
+    import_stdin(
+        &site,
+        &["--id", "de-en-small"],
+        &format!("{card}\n# DE to EN small\n\nTranslates German into English.\n"),
+    )
+    .expect_code(0);
+    model_yaml(
+        &site,
+        "de-en-small",
+        &[
+            "name: DE to EN small\n",
+            "tasks: [translation]\n",
+            "language: [de, en]\n",
+        ],
+    );
+    assert!(built_page(&site, "de-en-small").contains("Translates German into English."));
+}
+
+#[test]
+fn a_base_model_with_a_legacy_hub_id_keeps_its_relation() {
+    let site = Site::new();
+    let card = "---\nlicense: apache-2.0\nbase_model: [distilbert-base-uncased, gpt2]\nbase_model_relation: finetune\n---\n\n# Two legacy bases\n";
+    let run = import_stdin(&site, &["--id", "legacy-bases"], card);
+    run.expect_code(0);
+    expect_stdout(
+        &run,
+        "base_model `distilbert-base-uncased` is the Hub's old id of `distilbert/distilbert-base-uncased`",
+    );
+    assert!(
+        !run.stdout.contains("not Hub repositories"),
+        "{}",
+        run.stdout
+    );
+    model_yaml(
+        &site,
+        "legacy-bases",
+        &["base_model: [distilbert/distilbert-base-uncased, openai-community/gpt2]\n"],
+    );
+    let html = built_page(&site, "legacy-bases");
+    assert!(html.contains("href=\"https://huggingface.co/distilbert/distilbert-base-uncased\""));
+    assert!(html.contains("href=\"https://huggingface.co/openai-community/gpt2\""));
+
+    // An id without an owner that is no known Hub id is kept, and said so.
+    let run = import_stdin(
+        &site,
+        &["--id", "local-base"],
+        "---\nbase_model: my-own-checkpoint\n---\n",
+    );
+    run.expect_code(0);
+    expect_stdout(
+        &run,
+        "base_model `my-own-checkpoint` has no owner (`org/name`) and is not a model of this catalog; kept under extra",
+    );
+}
+
+#[test]
+fn an_evaluation_source_keeps_its_name() {
+    let site = Site::new();
+    let card = "---\nlicense: mit\nmodel-index:\n- name: acme/Board-Topper\n  results:\n  - task: {type: text-generation}\n    dataset: {name: HellaSwag, type: hellaswag}\n    metrics:\n    - {type: acc_norm, value: 81.25}\n    source:\n      name: Open LLM Leaderboard\n      url: https://leaderboard.models.test/board-topper\n---\n";
+    import_stdin(&site, &[], card).expect_code(0);
+    model_yaml(
+        &site,
+        "board-topper",
+        &[
+            "source: https://leaderboard.models.test/board-topper\n    source_name: Open LLM Leaderboard\n",
+        ],
+    );
+    let html = built_page(&site, "board-topper");
+    assert!(
+        html.contains(
+            "<a href=\"https://leaderboard.models.test/board-topper\">Open LLM Leaderboard</a>"
+        ),
+        "{html}"
+    );
+    assert_eq!(
+        evaluation_rows(&html),
+        vec![row("Text generation", "HellaSwag", "acc_norm", "81.25")]
+    );
+}
+
+#[test]
+fn bare_web_addresses_in_a_card_are_links() {
+    let site = Site::new();
+    let card = "---\nlicense: mit\n---\n\nThe paper is at https://papers.models.test/bare-link, the blog at www.models.test/blog.\n\n```\nhttps://in.code.test/\n```\n";
+    import_stdin(&site, &["--id", "bare-links"], card).expect_code(0);
+    let html = built_page(&site, "bare-links");
+    assert!(html.contains("<a href=\"https://papers.models.test/bare-link\">https://papers.models.test/bare-link</a>, the blog at <a href=\"http://www.models.test/blog\">www.models.test/blog</a>."), "{html}");
+    assert!(!html.contains("href=\"https://in.code.test/"), "{html}");
+}
+
+#[test]
+fn braces_in_a_card_are_copied_without_an_invisible_character() {
+    let site = Site::new();
+    let card = "---\nlicense: mit\n---\n\nThe prompt template is {{ bos_token }}{{ messages }} and {{ models() }}.\n";
+    import_stdin(&site, &["--id", "braces"], card).expect_code(0);
+    let html = built_page(&site, "braces");
+    assert!(
+        html.contains("The prompt template is {{ bos_token }}{{ messages }} and {{ models() }}."),
+        "{html}"
+    );
+    assert!(!html.contains('\u{200b}'));
+    assert!(!html.contains("&#8203;"));
+}
+
+#[test]
+fn a_new_stub_is_reported_once_in_a_batch() {
+    let site = Site::new();
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let mut cards = Vec::new();
+    for name in ["owner-less-a", "owner-less-b", "owner-less-c"] {
+        let path = dir.path().join(name).join("README.md");
+        std::fs::create_dir_all(path.parent().expect("a parent")).expect("create folder");
+        std::fs::write(&path, "---\nlicense: mit\n---\n\nA model.\n").expect("write the card");
+        cards.push(path.to_str().expect("a UTF-8 path").to_string());
+    }
+    let args: Vec<&str> = cards.iter().map(String::as_str).collect();
+    let run = import(&site, &args);
+    run.expect_code(0);
+    assert_eq!(
+        run.stdout
+            .matches("creator `unknown` is new: added to data/creators.yaml as a stub")
+            .count(),
+        1,
+        "{}",
+        run.stdout
+    );
+    expect_stdout(&run, "Imported 3 of 3 cards.");
+    assert_eq!(
+        site.read("data/creators.yaml")
+            .matches("\nunknown:")
+            .count(),
+        1
+    );
+}
+
+#[test]
+fn a_binary_file_on_standard_input_is_counted_as_a_card_not_imported() {
+    let site = Site::new();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_modelsite"))
+        .args(["import", "-", "--id", "binary", "--root"])
+        .arg(site.root())
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run modelsite");
+    child
+        .stdin
+        .take()
+        .expect("a piped stdin")
+        .write_all(&[
+            0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0xff, 0xfe,
+        ])
+        .expect("write the bytes");
+    let out = child.wait_with_output().expect("wait for modelsite");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");
+    assert!(stdout.contains("Imported 0 of 1 card."), "{stdout}");
+    assert!(stderr.contains("<stdin>:1:"), "{stderr}");
+    assert!(
+        stderr.contains("error: 1 of 1 card was not imported"),
+        "{stderr}"
+    );
+    assert!(!site.exists("data/models/binary.yaml"));
+}
+
+#[test]
+fn an_alias_bomb_is_reported_at_its_first_alias_with_a_hint() {
+    let site = Site::new();
+    let mut card = String::from(
+        "---\nlicense: mit\nx: &x [\"ha\", \"ha\", \"ha\", \"ha\", \"ha\", \"ha\", \"ha\", \"ha\", \"ha\"]\n",
+    );
+    for (name, prev) in [
+        ("y", "x"),
+        ("z", "y"),
+        ("w", "z"),
+        ("v", "w"),
+        ("u", "v"),
+        ("t", "u"),
+        ("s", "t"),
+    ] {
+        card.push_str(&format!(
+            "{name}: &{name} [{}]\n",
+            vec![format!("*{prev}"); 9].join(", ")
+        ));
+    }
+    card.push_str("---\n");
+    let run = import_stdin(&site, &["--id", "bomb"], &card);
+    run.expect_code(1)
+        .expect_stderr("<stdin>:4:8: the front matter's aliases (`*name`) repeat their anchors' values more often than the YAML reader allows")
+        .expect_stderr("write the values out once");
+    assert!(!run.stderr.contains("1:1"), "{}", run.stderr);
+}
+
+#[test]
+fn a_non_ascii_model_index_name_gives_a_whole_id() {
+    let site = Site::new();
+    let card = "---\nlicense: mit\nmodel-index:\n- name: acme/ru-модель\n  results: []\n---\n";
+    let run = import_stdin(&site, &[], card);
+    run.expect_code(0);
+    expect_stdout(
+        &run,
+        "id `ru-model` from the model-index name `acme/ru-модель` (its letters written in ASCII; choose another id with --id)",
+    );
+    model_yaml(&site, "ru-model", &["name: ru-модель\n"]);
+    built_page(&site, "ru-model");
+}
+
+#[test]
+fn a_card_with_its_task_only_in_tags_gets_the_task_and_its_category() {
+    let site = Site::new();
+    let card = "---\nlicense: mit\nlanguage: [en]\ntags: [pytorch, summarization, news]\n---\n\n# Short news\n";
+    let run = import_stdin(&site, &["--id", "short-news"], card);
+    run.expect_code(0);
+    expect_stdout(
+        &run,
+        "guessed: task `summarization` from the tag `summarization`, as the card has no pipeline_tag",
+    );
+    expect_stdout(
+        &run,
+        "guessed: category `generative` from the task `summarization`",
+    );
+    model_yaml(
+        &site,
+        "short-news",
+        &[
+            "category: generative\ntasks: [summarization]\n",
+            "tags: [pytorch, summarization, news]\n",
+        ],
+    );
+    site.build().expect_code(0);
+    assert!(
+        site.read("public/tasks/summarization/index.html")
+            .contains("Short news")
+    );
+}
+
+/// The five kinds of GitHub alert, each with a line of its own text.
+const ALERTS: &str = "> [!NOTE]\n> Runs on one GPU.\n\n> [!TIP]\n> Quantize it for laptops.\n\n> [!IMPORTANT]\n> Read the licence first.\n\n> [!WARNING]\n> The tokenizer changed in v2.\n\n> [!CAUTION]\n> Do not use it for medical advice.\n";
+
+/// The callouts of a page, as (kind, title, the text after the title).
+fn callouts(html: &str) -> Vec<(String, String, String)> {
+    html.split("<div class=\"callout callout-")
+        .skip(1)
+        .map(|rest| {
+            let kind = rest[..rest.find('"').expect("a class")].to_string();
+            let title_at = rest.find("<p class=\"callout-title\">").expect("a title") + 25;
+            let title_end = title_at + rest[title_at..].find("</p>").expect("a closed title");
+            let end = rest.find("</div>").expect("a closed callout");
+            let body = rest[title_end + 4..end].trim().to_string();
+            (kind, rest[title_at..title_end].to_string(), body)
+        })
+        .collect()
+}
+
+#[test]
+fn github_alerts_are_titled_callouts_in_cards_and_in_the_sites_own_pages() {
+    let site = Site::new();
+    site.write(
+        "site/guides/alerts.md",
+        &format!("---\ntitle: Alerts\n---\n\n{ALERTS}\n> A quote stays a quote.\n"),
+    );
+    let card = format!("---\nlicense: mit\npipeline_tag: fill-mask\n---\n# Alert BERT\n\n{ALERTS}");
+    import_stdin(&site, &["--id", "alert-bert"], &card).expect_code(0);
+    let model = built_page(&site, "alert-bert");
+    let guide = site.read("public/guides/alerts/index.html");
+    let want: Vec<(String, String, String)> = [
+        ("note", "Note", "<p>Runs on one GPU.</p>"),
+        ("tip", "Tip", "<p>Quantize it for laptops.</p>"),
+        ("important", "Important", "<p>Read the licence first.</p>"),
+        ("warning", "Warning", "<p>The tokenizer changed in v2.</p>"),
+        (
+            "caution",
+            "Caution",
+            "<p>Do not use it for medical advice.</p>",
+        ),
+    ]
+    .iter()
+    .map(|(k, t, b)| (k.to_string(), t.to_string(), b.to_string()))
+    .collect();
+    assert_eq!(callouts(&model), want, "{model}");
+    assert_eq!(callouts(&guide), want, "{guide}");
+    assert!(guide.contains("<blockquote>\n<p>A quote stays a quote.</p>\n</blockquote>"));
+    assert!(!guide.contains("[!NOTE]") && !model.contains("[!NOTE]"));
+}
+
+/// The relative luminance of `#rrggbb`, as WCAG defines it.
+fn luminance(hex: &str) -> f64 {
+    let channel = |i: usize| {
+        let c = f64::from(u8::from_str_radix(&hex[i..i + 2], 16).expect("a hex colour")) / 255.0;
+        if c <= 0.03928 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5)
+}
+
+fn contrast(a: &str, b: &str) -> f64 {
+    let (la, lb) = (luminance(a), luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+}
+
+/// The value of custom property `name` in a block of CSS.
+fn property<'a>(css: &'a str, name: &str) -> &'a str {
+    let at = css
+        .find(&format!("{name}:"))
+        .unwrap_or_else(|| panic!("{name} is not set"))
+        + name.len()
+        + 1;
+    css[at..at + css[at..].find(';').expect("a declaration")].trim()
+}
+
+#[test]
+fn callout_titles_and_text_are_readable_in_light_and_dark_schemes() {
+    let site = Site::new();
+    site.build().expect_code(0);
+    let css = site.read("public/style.css");
+    let dark_at = css
+        .find("@media (prefers-color-scheme: dark)")
+        .expect("a dark scheme");
+    for (scheme, block) in [("light", &css[..dark_at]), ("dark", &css[dark_at..])] {
+        for bg in ["--bg", "--bg-soft"] {
+            let background = property(block, bg);
+            for kind in ["note", "tip", "important", "warning", "caution"] {
+                let title = property(block, &format!("--callout-{kind}"));
+                let ratio = contrast(title, background);
+                assert!(
+                    ratio >= 4.5,
+                    "{scheme}: the {kind} title {title} on {bg} {background} is {ratio:.2}:1"
+                );
+            }
+            let text = property(block, "--fg");
+            assert!(contrast(text, background) >= 4.5, "{scheme}: text on {bg}");
+        }
+    }
+    for kind in ["tip", "important", "warning", "caution"] {
+        assert!(css.contains(&format!(
+            ".callout-{kind} {{ --callout: var(--callout-{kind}); }}"
+        )));
+    }
+    assert!(css.contains(".callout {\n  --callout: var(--callout-note);"));
+    assert!(css.contains("color: var(--fg);"));
 }

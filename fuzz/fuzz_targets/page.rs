@@ -42,10 +42,20 @@ fuzz_target!(|bytes: &[u8]| {
         body_start: page.body_start,
         resolve_link: &resolve,
         shortcode: &shortcode,
+        html: modelsite::config::RawHtml::Keep,
     };
     if let Err(errors) = render(&env) {
         for e in errors {
             let _ = e.render(false);
         }
     }
+    // The sanitizer on the same text: never a panic, and what it writes
+    // is clean already.
+    let sanitized = MarkdownEnv {
+        html: modelsite::config::RawHtml::Sanitize,
+        ..env
+    };
+    let _ = render(&sanitized);
+    let once = modelsite::sanitize::clean_html(&text).into_owned();
+    assert_eq!(modelsite::sanitize::clean_html(&once), once.as_str());
 });

@@ -23,9 +23,11 @@ pub const STDIN_NAME: &str = "<stdin>";
 pub struct Card {
     /// The card's path as given (or `<stdin>`), and its whole text.
     pub file: YamlFile,
-    /// The front matter's text (it starts on the card's second line, after
-    /// `---`).
+    /// The front matter's text.
     pub front: String,
+    /// The card's line the front matter starts on (2 unless blank lines
+    /// come before the opening `---`).
+    pub front_line: usize,
     /// The front matter's keys and values, in the order written.
     pub meta: Vec<(String, Yaml)>,
     /// The Markdown after the front matter.
@@ -53,7 +55,7 @@ impl Card {
     /// front matter.
     pub fn position(&self, path: &[Seg<'_>]) -> (usize, usize) {
         let (line, column) = locate(&self.front, path).unwrap_or((1, 1));
-        (line + 1, column)
+        (line + self.front_line - 1, column)
     }
 }
 
@@ -96,11 +98,14 @@ fn parse(
         path: shown,
         text: text.clone(),
     };
-    let (start, end, body_start) = match split_front_matter(&text) {
+    // Blank lines before the opening `---` are allowed, as on the Hub.
+    let lead = leading_blank_lines(&text);
+    let skipped = text[..lead].matches('\n').count();
+    let (start, end, body_start) = match split_front_matter(&text[lead..]) {
         FrontMatterSplit::Found {
             yaml: (start, end),
             body_start,
-        } => (start, end, body_start),
+        } => (lead + start, lead + end, lead + body_start),
         FrontMatterSplit::None => {
             return Err(SiteError::new("the card has no front matter")
                 .at(&file.path, 1, 1)
@@ -117,11 +122,13 @@ fn parse(
     let front = text[start..end].to_string();
     // serde_yaml_ng reads it first: its messages and hints are the ones every
     // other YAML file of the site gets.
-    let checked: serde_yaml_ng::Value = file.parse_at(&front, 1, "a model card")?;
+    let checked: serde_yaml_ng::Value = file
+        .parse_at(&front, skipped + 1, "a model card")
+        .map_err(|e| alias_bomb(e, &file, &front, skipped + 2))?;
     if !checked.is_mapping() && !checked.is_null() {
         return Err(
             SiteError::new("the card's front matter is not a map of keys and values")
-                .at(&file.path, 2, 1)
+                .at(&file.path, skipped + 2, 1)
                 .with_source(text.clone())
                 .hint("write the metadata as `key: value` lines, such as `license: mit`"),
         );
@@ -129,7 +136,11 @@ fn parse(
     // yaml-rust2 then gives the values as written (`76.20` stays `76.20`).
     let docs = YamlLoader::load_from_str(&front).map_err(|e| {
         SiteError::new(e.info().to_string())
-            .at(&file.path, e.marker().line() + 1, e.marker().col() + 1)
+            .at(
+                &file.path,
+                e.marker().line() + skipped + 1,
+                e.marker().col() + 1,
+            )
             .with_source(text.clone())
             .hint(
                 "this is not valid YAML: check the indentation and quote values that contain `: `",
@@ -142,11 +153,71 @@ fn parse(
     Ok(Card {
         file,
         front,
+        front_line: skipped + 2,
         meta,
         body: text[body_start..].to_string(),
         folder_name,
         repo,
     })
+}
+
+/// The length of the blank lines that start `text`, when a `---` line
+/// follows them.
+fn leading_blank_lines(text: &str) -> usize {
+    let mut pos = 0;
+    while let Some(end) = text[pos..].find('\n') {
+        let line = &text[pos..pos + end];
+        if !line.trim().is_empty() {
+            break;
+        }
+        pos += end + 1;
+    }
+    if text[pos..].starts_with("---") {
+        pos
+    } else {
+        0
+    }
+}
+
+/// The YAML reader's "repetition limit exceeded", which it gives without a
+/// place, made into an error at the first alias of the front matter
+/// (which starts on the card's line `front_line`).
+fn alias_bomb(err: SiteError, file: &YamlFile, front: &str, front_line: usize) -> SiteError {
+    if !err.message.contains("repetition limit exceeded") {
+        return err;
+    }
+    let (line, column) = first_alias(front)
+        .map(|at| crate::error::line_col(front, at))
+        .map_or((front_line, 1), |(l, c)| (l + front_line - 1, c));
+    SiteError::new("the front matter's aliases (`*name`) repeat their anchors' values more often than the YAML reader allows")
+        .at(&file.path, line, column)
+        .with_source(file.text.clone())
+        .hint("no model card needs this many copies: write the values out once, or remove the anchors (`&name`) and aliases")
+}
+
+/// The offset of the first alias (`*name`) in YAML text, outside quotes
+/// and comments as far as a line shows.
+fn first_alias(yaml: &str) -> Option<usize> {
+    let mut offset = 0;
+    for line in yaml.split_inclusive('\n') {
+        let mut quote: Option<char> = None;
+        let mut prev = ' ';
+        for (i, c) in line.char_indices() {
+            match quote {
+                Some(q) if c == q => quote = None,
+                Some(_) => {}
+                None if c == '"' || c == '\'' => quote = Some(c),
+                None if c == '#' && prev.is_whitespace() => break,
+                None if c == '*' && (prev.is_whitespace() || "[{,:-".contains(prev)) => {
+                    return Some(offset + i);
+                }
+                None => {}
+            }
+            prev = c;
+        }
+        offset += line.len();
+    }
+    None
 }
 
 /// A scalar as text; `None` for lists, maps and null.
@@ -237,6 +308,41 @@ mod tests {
         let card = card("---\nvalue: 76.20\nlist: [a, 2]\n---\n# Title\n").expect("a valid card");
         assert_eq!(card.get("value"), Some(&Yaml::Real("76.20".to_string())));
         assert_eq!(card.body, "# Title\n");
+    }
+
+    #[test]
+    fn blank_lines_may_come_before_the_front_matter() {
+        let card = card("\n\n---\nlicense: mit\ntags: [a]\n---\n# Title\n").expect("a card");
+        assert_eq!(card.get("license"), Some(&Yaml::String("mit".to_string())));
+        assert_eq!(card.body, "# Title\n");
+        assert_eq!(card.position(&[Seg::Key("tags")]), (5, 7));
+    }
+
+    #[test]
+    fn an_alias_bomb_is_located_at_its_first_alias() {
+        let mut front = String::from(
+            "---\nlicense: mit\na: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+        );
+        for (name, prev) in [
+            ("b", "a"),
+            ("c", "b"),
+            ("d", "c"),
+            ("e", "d"),
+            ("f", "e"),
+            ("g", "f"),
+            ("h", "g"),
+        ] {
+            front.push_str(&format!(
+                "{name}: &{name} [{}]\n",
+                vec![format!("*{prev}"); 8].join(",")
+            ));
+        }
+        front.push_str("---\n");
+        let err = card(&front).expect_err("an alias bomb");
+        assert!(err.message.contains("aliases"), "{}", err.message);
+        let loc = err.location.expect("a location");
+        assert_eq!((loc.line, loc.column), (4, 8));
+        assert!(err.hint.expect("a hint").contains("write the values out"));
     }
 
     #[test]

@@ -19,6 +19,80 @@ use super::site::{MapKind, SiteData};
 /// A task `pipeline_tag` used to have, and the task it is now part of.
 const LEGACY_TASKS: &[(&str, &str)] = &[("text2text-generation", "text-generation")];
 
+/// Models the Hub first published without an owner, and the `org/name`
+/// they were moved to (the old id still leads there). A card's
+/// `base_model: gpt2` is the Hub repository `openai-community/gpt2`.
+const LEGACY_HUB_IDS: &[(&str, &str)] = &[
+    ("albert", "albert-base-v1"),
+    ("albert", "albert-base-v2"),
+    ("albert", "albert-large-v1"),
+    ("albert", "albert-large-v2"),
+    ("albert", "albert-xlarge-v1"),
+    ("albert", "albert-xlarge-v2"),
+    ("albert", "albert-xxlarge-v1"),
+    ("albert", "albert-xxlarge-v2"),
+    ("google-bert", "bert-base-cased"),
+    ("google-bert", "bert-base-uncased"),
+    ("google-bert", "bert-large-cased"),
+    ("google-bert", "bert-large-uncased"),
+    ("google-bert", "bert-base-chinese"),
+    ("google-bert", "bert-base-german-cased"),
+    ("google-bert", "bert-base-multilingual-cased"),
+    ("google-bert", "bert-base-multilingual-uncased"),
+    ("google-bert", "bert-large-cased-whole-word-masking"),
+    ("google-bert", "bert-large-uncased-whole-word-masking"),
+    (
+        "google-bert",
+        "bert-large-cased-whole-word-masking-finetuned-squad",
+    ),
+    (
+        "google-bert",
+        "bert-large-uncased-whole-word-masking-finetuned-squad",
+    ),
+    ("google-bert", "bert-base-cased-finetuned-mrpc"),
+    ("distilbert", "distilbert-base-uncased"),
+    ("distilbert", "distilbert-base-cased"),
+    ("distilbert", "distilbert-base-uncased-distilled-squad"),
+    ("distilbert", "distilbert-base-cased-distilled-squad"),
+    ("distilbert", "distilbert-base-multilingual-cased"),
+    (
+        "distilbert",
+        "distilbert-base-uncased-finetuned-sst-2-english",
+    ),
+    ("distilbert", "distilgpt2"),
+    ("distilbert", "distilroberta-base"),
+    ("openai-community", "gpt2"),
+    ("openai-community", "gpt2-medium"),
+    ("openai-community", "gpt2-large"),
+    ("openai-community", "gpt2-xl"),
+    ("openai-community", "openai-gpt"),
+    ("openai-community", "roberta-base-openai-detector"),
+    ("openai-community", "roberta-large-openai-detector"),
+    ("FacebookAI", "roberta-base"),
+    ("FacebookAI", "roberta-large"),
+    ("FacebookAI", "roberta-large-mnli"),
+    ("FacebookAI", "xlm-roberta-base"),
+    ("FacebookAI", "xlm-roberta-large"),
+    ("google-t5", "t5-small"),
+    ("google-t5", "t5-base"),
+    ("google-t5", "t5-large"),
+    ("google-t5", "t5-3b"),
+    ("google-t5", "t5-11b"),
+    ("xlnet", "xlnet-base-cased"),
+    ("xlnet", "xlnet-large-cased"),
+    ("Salesforce", "ctrl"),
+    ("almanach", "camembert-base"),
+    ("transfo-xl", "transfo-xl-wt103"),
+];
+
+/// The `org/name` of a legacy Hub id without an owner (`gpt2`).
+pub fn legacy_hub_repo(id: &str) -> Option<String> {
+    LEGACY_HUB_IDS
+        .iter()
+        .find(|(_, name)| name.eq_ignore_ascii_case(id))
+        .map(|(org, name)| format!("{org}/{name}"))
+}
+
 /// The category a model of each task most likely belongs to.
 pub fn category_for_task(task: &str) -> &'static str {
     match task {
@@ -363,6 +437,27 @@ pub fn map(card: &Card, input: &MapInput<'_>) -> Mapped {
         ));
     }
 
+    if f.tasks.is_empty() && card.get("pipeline_tag").is_none() {
+        // Older cards name their task only among their tags.
+        let from_tag = f.tags.iter().find_map(|t| {
+            let t = t.trim();
+            LEGACY_TASKS
+                .iter()
+                .find(|(old, _)| *old == t)
+                .map(|(_, now)| (t.to_string(), now.to_string()))
+                .or_else(|| {
+                    KNOWN_TASKS
+                        .contains(&t)
+                        .then(|| (t.to_string(), t.to_string()))
+                })
+        });
+        if let Some((tag, task)) = from_tag {
+            notes.push(format!(
+                "guessed: task `{task}` from the tag `{tag}`, as the card has no pipeline_tag"
+            ));
+            f.tasks.push(task);
+        }
+    }
     f.category = choose_category(&f.tasks, card, input, &mut notes);
     f.creator = choose_creator(input, &mut notes);
     if let Some(repo) = input.repo.filter(|r| r.contains('/')) {
@@ -386,9 +481,12 @@ fn choose_category(
     match (tasks.first(), written) {
         (Some(task), written) if category_for_task(task) != FALLBACK_CATEGORY => {
             let category = category_for_task(task);
+            let from = match written {
+                Some(tag) => format!("pipeline_tag `{tag}`"),
+                None => format!("the task `{task}`"),
+            };
             notes.push(format!(
-                "guessed: category `{category}` from pipeline_tag `{}`; choose another with --category",
-                written.unwrap_or_else(|| task.clone())
+                "guessed: category `{category}` from {from}; choose another with --category"
             ));
             category.to_string()
         }
@@ -563,8 +661,8 @@ fn evaluations(card: &Card, value: &Yaml) -> Results {
                         format!("{name} ({})", details.join(", "))
                     }
                 });
-            let source =
-                scalar(&result["source"]["url"]).or_else(|| scalar(&result["source"]["name"]));
+            let source_url = scalar(&result["source"]["url"]);
+            let source_name = scalar(&result["source"]["name"]);
             let (Some(task), Some(dataset)) = (task, dataset) else {
                 note(format!(
                     "the result at line {} names no task or dataset",
@@ -598,8 +696,15 @@ fn evaluations(card: &Card, value: &Yaml) -> Results {
                     ("metric".to_string(), Node::str(name)),
                     ("value".to_string(), value),
                 ];
-                if let Some(s) = &source {
-                    row.push(("source".to_string(), Node::str(s)));
+                match (&source_url, &source_name) {
+                    (Some(url), Some(name)) => {
+                        row.push(("source".to_string(), Node::str(url)));
+                        row.push(("source_name".to_string(), Node::str(name)));
+                    }
+                    (Some(s), None) | (None, Some(s)) => {
+                        row.push(("source".to_string(), Node::str(s)));
+                    }
+                    (None, None) => {}
                 }
                 rows.push(Node::Map(row));
             }

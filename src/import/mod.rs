@@ -155,21 +155,17 @@ pub fn import(options: &ImportOptions) -> Result<ImportReport, Failure> {
         "--category",
         options.category.as_deref(),
     )?;
-    let stdin = if options.cards.iter().any(|c| c.as_os_str() == "-") {
-        let mut bytes = Vec::new();
-        std::io::stdin()
-            .take(crate::source::MAX_FILE_BYTES + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|e| {
-                Failure::Site(SiteError::new(format!("cannot read standard input: {e}")).into())
-            })?;
-        Some(
+    // Standard input is read once; what is wrong with it is the card's
+    // error, reported with the others.
+    let stdin: Option<Result<String, SiteError>> =
+        options.cards.iter().any(|c| c.as_os_str() == "-").then(|| {
+            let mut bytes = Vec::new();
+            std::io::stdin()
+                .take(crate::source::MAX_FILE_BYTES + 1)
+                .read_to_end(&mut bytes)
+                .map_err(|e| SiteError::new(format!("cannot read standard input: {e}")))?;
             crate::source::text_of(bytes, Path::new(card::STDIN_NAME))
-                .map_err(|e| Failure::Site(e.into()))?,
-        )
-    } else {
-        None
-    };
+        });
 
     let mut report = ImportReport {
         cards: options.cards.len(),
@@ -177,8 +173,12 @@ pub fn import(options: &ImportOptions) -> Result<ImportReport, Failure> {
     };
     let mut plans = Vec::new();
     for path in &options.cards {
-        let from_stdin = (path.as_os_str() == "-").then(|| stdin.as_deref().unwrap_or(""));
-        match card::read(path, from_stdin).and_then(|card| plan(card, options, &site)) {
+        let read = match (&stdin, path.as_os_str() == "-") {
+            (Some(Ok(text)), true) => card::read(path, Some(text)),
+            (Some(Err(e)), true) => Err(e.clone()),
+            _ => card::read(path, None),
+        };
+        match read.and_then(|card| plan(card, options, &site)) {
             Ok(p) => plans.push(p),
             Err(e) => report.errors.push(e),
         }
@@ -286,13 +286,17 @@ fn plan(card: Card, options: &ImportOptions, site: &SiteData) -> Result<Plan, Si
         (Some(id), _, _) => id.clone(),
         (None, Some(name), _) => {
             let id = id_of(&last_segment(name));
-            notes.push(format!("id `{id}` from the model-index name `{name}`"));
+            notes.push(format!(
+                "id `{id}` from the model-index name `{name}`{}",
+                transliterated(name)
+            ));
             id
         }
         (None, None, Some(folder)) => {
             let id = id_of(folder);
             notes.push(format!(
-                "id `{id}` from the name `{folder}` of the card's file or folder"
+                "id `{id}` from the name `{folder}` of the card's file or folder{}",
+                transliterated(folder)
             ));
             id
         }
@@ -332,6 +336,9 @@ fn plan(card: Card, options: &ImportOptions, site: &SiteData) -> Result<Plan, Si
     );
     notes.extend(mapped.notes);
     notes.extend(prose.notes);
+    if let Some(note) = removed_note(&card, &prose.removed) {
+        notes.push(note);
+    }
 
     let fields = mapped.fields;
     let mut stub_names = HashMap::new();
@@ -369,9 +376,72 @@ fn plan(card: Card, options: &ImportOptions, site: &SiteData) -> Result<Plan, Si
     })
 }
 
-/// A model id from a name: `Acme-7B` -> `acme-7b`.
+/// What the sanitizer took out of the card's prose, each kind once with
+/// where it first was (`line:column` of the card) and how often.
+fn removed_note(card: &Card, removed: &[(Option<usize>, String)]) -> Option<String> {
+    if removed.is_empty() {
+        return None;
+    }
+    let text = &card.file.text;
+    let body_start = text.len() - card.body.len();
+    /// What was removed, where it first was, and how often.
+    type Kind<'a> = (&'a str, Option<(usize, usize)>, usize);
+    let mut kinds: Vec<Kind<'_>> = Vec::new();
+    for (offset, what) in removed {
+        let at = offset.map(|o| crate::error::line_col(text, body_start + o));
+        match kinds.iter_mut().find(|(w, _, _)| w == what) {
+            Some((_, first, n)) => {
+                *n += 1;
+                if first.is_none() {
+                    *first = at;
+                }
+            }
+            None => kinds.push((what, at, 1)),
+        }
+    }
+    let parts: Vec<String> = kinds
+        .iter()
+        .map(|(what, at, n)| {
+            let place = match at {
+                Some((line, column)) if *n > 1 => {
+                    format!(" ({n} times, first at {line}:{column})")
+                }
+                Some((line, column)) => format!(" at {line}:{column}"),
+                None if *n > 1 => format!(" ({n} times)"),
+                None => String::new(),
+            };
+            format!("{what}{place}")
+        })
+        .collect();
+    Some(format!(
+        "removed from the card's HTML, which the site must not run or let restyle its pages: {}",
+        parts.join("; ")
+    ))
+}
+
+/// What a note on an id adds when its name was not all ASCII.
+fn transliterated(name: &str) -> &'static str {
+    if name.is_ascii() {
+        ""
+    } else {
+        " (its letters written in ASCII; choose another id with --id)"
+    }
+}
+
+/// A model id from a name: `Acme-7B` -> `acme-7b`, `ru-модель` ->
+/// `ru-model` (letters of other scripts written in ASCII).
 fn id_of(name: &str) -> String {
-    id_suggestion(name)
+    let ascii: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii() {
+                c.to_string()
+            } else {
+                slug::slugify(c.to_string())
+            }
+        })
+        .collect();
+    id_suggestion(&ascii)
         .trim_matches(['.', '-', '_'])
         .to_string()
 }
@@ -462,6 +532,7 @@ fn plan_stubs(
 ) -> (Vec<Plan>, Vec<(MapKind, String)>) {
     loop {
         let mut by_kind: Vec<(MapKind, Vec<Stub>)> = Vec::new();
+        let mut planned: HashSet<(MapKind, String)> = HashSet::new();
         for p in &mut plans {
             for (kind, id) in p.references() {
                 let map = site.map(kind);
@@ -475,15 +546,16 @@ fn plan_stubs(
                         &mut by_kind.last_mut().expect("just pushed").1
                     }
                 };
-                let note = format!(
-                    "{} `{id}` is new: added to {} as a stub",
-                    kind.singular(),
-                    map.rel.display()
-                );
-                if !p.notes.contains(&note) {
-                    p.notes.push(note);
-                }
-                if !list.iter().any(|s| s.id == id) {
+                // Said once, by the card the stub is added for.
+                if planned.insert((kind, id.clone())) {
+                    let note = format!(
+                        "{} `{id}` is new: added to {} as a stub",
+                        kind.singular(),
+                        map.rel.display()
+                    );
+                    if !p.notes.contains(&note) {
+                        p.notes.push(note);
+                    }
                     let name = p
                         .stub_names
                         .get(&(kind, id.clone()))
@@ -577,13 +649,21 @@ fn resolve_relations(plans: &mut [Plan], site: &SiteData) {
                     bases.push(id);
                 }
                 _ if b.contains('/') => bases.push(b),
-                _ => unknown.push(b),
+                _ => match mapping::legacy_hub_repo(&b) {
+                    Some(repo) => {
+                        p.notes.push(format!(
+                            "base_model `{b}` is the Hub's old id of `{repo}`, where it now lives"
+                        ));
+                        bases.push(repo);
+                    }
+                    None => unknown.push(b),
+                },
             }
         }
         f.base_model = bases;
         if !unknown.is_empty() {
             p.notes.push(format!(
-                "base_model {} names neither a catalog model nor a Hub repository (`org/name`); kept under extra",
+                "base_model {} has no owner (`org/name`) and is not a model of this catalog; kept under extra (if it is an old Hub id, write it as the repository it moved to, `org/name`, or import that model too)",
                 unknown.iter().map(|u| format!("`{u}`")).collect::<Vec<_>>().join(", ")
             ));
             let kept = match unknown.as_slice() {

@@ -212,6 +212,7 @@ pub fn model_value(catalog: &Catalog, index: usize) -> Value {
                         "metric": e.metric,
                         "value": e.value.0,
                         "source": e.source.clone().unwrap_or_default(),
+                        "source_name": e.source_name.clone().unwrap_or_default(),
                     })
                 })
                 .collect(),

@@ -346,6 +346,7 @@ impl<'a> Renderer<'a> {
         let markdown_env = Fingerprint::new()
             .u64(templates.epoch)
             .json(&config_value)
+            .json(&config.markdown.html)
             .finish();
 
         let (models, fresh_models) = model_entries(catalog, templates, memo, markdown_env)?;
@@ -825,6 +826,7 @@ impl<'a> Renderer<'a> {
                 body_start: source.body_start,
                 resolve_link: &resolve,
                 shortcode: &shortcode,
+                html: self.catalog.config.markdown.html,
             })
         });
         let hash = match &result {

@@ -152,6 +152,9 @@ pub struct Evaluation {
     pub value: Scalar,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// What the `source` URL is (`Open LLM Leaderboard`), the link's text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_name: Option<String>,
 }
 
 /// A number or a string, kept as the text to show.
