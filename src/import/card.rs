@@ -87,6 +87,21 @@ pub fn read(path: &Path, stdin: Option<&str>) -> Result<Card, SiteError> {
     parse(shown, text, folder_name, repo)
 }
 
+/// A card found in a folder, whose text the caller has read: its path
+/// names its model and, when it has an owner, its Hub repository.
+pub fn from_folder(
+    path: &Path,
+    text: String,
+    folder_name: String,
+    repo: Option<String>,
+) -> Result<Card, SiteError> {
+    let text = match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    };
+    parse(path.to_path_buf(), text, Some(folder_name), repo)
+}
+
 fn parse(
     shown: PathBuf,
     text: String,
