@@ -532,6 +532,12 @@ fn links_that_leave_the_folder_and_files_that_are_not_cards_are_skipped_and_said
     expect_stdout(&run, "other-org: a symbolic link to ");
     expect_stdout(&run, "; not followed");
     expect_stdout(&run, "acme-lab/Pipe/README.md: not a regular file");
+    // Named on its own, the pipe is refused too, rather than waited on.
+    import(&site, &[&cards.arg("acme-lab/Pipe/README.md")])
+        .expect_code(1)
+        .expect_stderr(
+            "Pipe/README.md:1:1: this is not a regular file (a pipe, a socket or a device)",
+        );
     assert!(site.exists("data/models/inside.yaml") && site.exists("data/models/inside-again.yaml"));
     assert!(!site.exists("data/models/linked-out.yaml") && !site.exists("data/models/model.yaml"));
 }
@@ -664,4 +670,19 @@ fn update_merges_a_card_into_a_model_written_by_hand_and_names_what_it_replaced(
         "no stub for a guess that was not taken"
     );
     site.build().expect_code(0);
+}
+
+#[test]
+fn a_repository_named_like_a_path_of_the_site_gets_an_id_of_its_own() {
+    let site = Site::new();
+    let cards = Cards::new();
+    cards.write(
+        "acme-lab/page/README.md",
+        &card("mit", "fill-mask", "Page", "x"),
+    );
+    let run = import(&site, &[&cards.arg(""), "-v"]);
+    run.expect_code(0);
+    expect_stdout(&run, "as `page-model`");
+    site.build().expect_code(0);
+    assert!(site.exists("public/models/page-model/index.html"));
 }

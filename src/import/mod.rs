@@ -323,12 +323,7 @@ fn no_cards_in(dir: &Path, found: &folder::FolderCards) -> SiteError {
         [] => String::new(),
         [one, ..] => format!(" ({}: {})", one.path.display(), one.why),
     };
-    SiteError::new(format!(
-        "no model card found in {}{why}",
-        dir.display()
-    ))
-    .in_file(dir)
-    .hint(format!(
+    SiteError::new(format!("no model card found in {}{why}", dir.display())).hint(format!(
         "give a Hugging Face cache (the hub folder, whose models--<org>--<name> folders hold snapshots/<rev>/{card}) or a folder of <org>/<name>/{card} (or <name>/{card}); cards deeper in the folder are not read",
         card = folder::CARD_FILE
     ))
@@ -503,6 +498,14 @@ fn plan(card: Card, options: &ImportOptions, site: &SiteData) -> Result<Plan, Si
             .at(card.shown(), 1, 1)
             .with_source(card.file.text.clone())
             .hint("pass --id, or give the card a `model-index` with a `name`"));
+    }
+    if let Some(problem) = id_problem(&id) {
+        return Err(SiteError::new(format!(
+            "the id `{id}` made for this card cannot be a model's id: {problem}"
+        ))
+        .at(card.shown(), 1, 1)
+        .with_source(card.file.text.clone())
+        .hint("import the card on its own with --id to give it another id"));
     }
 
     let prose = prose::prepare(&card.body, repo.as_deref());

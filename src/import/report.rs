@@ -166,6 +166,11 @@ impl ImportReport {
         .filter(|&(n, _)| n > 0)
         .map(|(n, word)| format!("{n} {word}"))
         .collect();
+        if self.cards == 0 {
+            // Nothing was read: what the folders held is all there is to say.
+            self.list_not_cards(&mut out, verbose);
+            return out;
+        }
         let _ = write!(
             out,
             "Imported {} of {} card{}",
@@ -221,23 +226,7 @@ impl ImportReport {
                 self.failed()
             );
         }
-        if !self.not_cards.is_empty() {
-            let _ = writeln!(
-                out,
-                "  {} folder{} or file{} held no card to read",
-                self.not_cards.len(),
-                plural(self.not_cards.len()),
-                plural(self.not_cards.len())
-            );
-            if listed {
-                list(
-                    &mut out,
-                    self.not_cards
-                        .iter()
-                        .map(|n| format!("{}: {}", n.path.display(), n.why)),
-                );
-            }
-        }
+        self.list_not_cards(&mut out, verbose);
         if self.from_folder {
             for (file, n) in &self.stubs {
                 let _ = writeln!(
@@ -269,6 +258,30 @@ impl ImportReport {
             }
         }
         out
+    }
+}
+
+impl ImportReport {
+    /// How many folders held no card, and (without `verbose`, which lists
+    /// them in the details) the first of them.
+    fn list_not_cards(&self, out: &mut String, verbose: bool) {
+        let n = self.not_cards.len();
+        if n == 0 {
+            return;
+        }
+        let plural = if n == 1 { "" } else { "s" };
+        let _ = writeln!(
+            out,
+            "  {n} folder{plural} or file{plural} held no card to read"
+        );
+        if !verbose {
+            list(
+                out,
+                self.not_cards
+                    .iter()
+                    .map(|n| format!("{}: {}", n.path.display(), n.why)),
+            );
+        }
     }
 }
 
