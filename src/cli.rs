@@ -122,11 +122,15 @@ fish: modelsite completions fish > ~/.config/fish/completions/modelsite.fish"
         after_help = "The id is --id, else the card's model-index name, else the name of the card's folder \
 (its file name when the card is not a README.md). What has no field in the schema is kept under `extra`; \
 what the card lacks (creator, category) comes from the flags or is guessed, and the import says so. \
-Creators, categories, libraries and sources the site does not have yet are added to its data files as stubs."
+Creators, categories, libraries and sources the site does not have yet are added to its data files as stubs. \
+A folder of cards is a Hugging Face cache (models--<org>--<name>/snapshots/<rev>/README.md) or a tree of \
+<org>/<name>/README.md; the path gives each card's repository and id. A card imported before is skipped when \
+it is unchanged; a changed one is updated with --update or replaced with --force."
     )]
     Import {
-        /// Model cards to import (a README.md, or the folder holding it); `-` reads one from standard input
-        #[arg(value_name = "CARD.md", required = true)]
+        /// Model cards to import (a README.md, or the folder holding it), or folders of cards (a Hugging Face
+        /// cache, or <org>/<name>/README.md); `-` reads one from standard input
+        #[arg(value_name = "CARD.md|DIR", required = true)]
         cards: Vec<PathBuf>,
         /// The model's id (with a single card)
         #[arg(long, value_name = "ID")]
@@ -137,9 +141,13 @@ Creators, categories, libraries and sources the site does not have yet are added
         /// The category of the models (a key of data/categories.yaml, or a new id)
         #[arg(long, value_name = "ID")]
         category: Option<String>,
-        /// Replace models the site already has
+        /// Replace models the site already has, whole
         #[arg(long)]
         force: bool,
+        /// Bring the changes of cards imported before into their models, keeping what you wrote for
+        /// fields the card does not set
+        #[arg(long, conflicts_with = "force")]
+        update: bool,
     },
 }
 

@@ -66,6 +66,7 @@ fn main() -> ExitCode {
             creator,
             category,
             force,
+            update,
         } => run_import(
             &cli.common,
             ImportOptions {
@@ -76,6 +77,8 @@ fn main() -> ExitCode {
                 creator: creator.clone(),
                 category: category.clone(),
                 force: *force,
+                update: *update,
+                progress: !cli.common.quiet && std::io::stderr().is_terminal(),
             },
             color,
         ),
@@ -177,20 +180,28 @@ fn run_import(common: &CommonArgs, options: ImportOptions, color: bool) -> Resul
         }
     };
     if !common.quiet {
-        print!("{}", report.to_text());
+        print!("{}", report.details(common.verbose));
     }
     for e in &report.errors.0 {
         eprint!("{}", e.render(color));
     }
+    if !common.quiet {
+        print!("{}", report.summary(common.verbose));
+    }
     if report.errors.is_empty() {
         Ok(())
     } else {
-        let failed = report.cards.saturating_sub(report.imported.len());
-        eprintln!(
-            "error: {failed} of {} card{} not imported",
-            report.cards,
-            if report.cards == 1 { " was" } else { "s were" }
-        );
+        let failed = report.failed();
+        if failed > 0 {
+            eprintln!(
+                "error: {failed} of {} card{} not imported",
+                report.cards,
+                if report.cards == 1 { " was" } else { "s were" }
+            );
+        } else {
+            let n = report.errors.0.len();
+            eprintln!("error: {n} problem{} found", if n == 1 { "" } else { "s" });
+        }
         Err(Errors::default())
     }
 }

@@ -57,12 +57,7 @@ fn import_stdin(site: &Site, args: &[&str], input: &str) -> Run {
 }
 
 fn expect_stdout(run: &Run, needle: &str) {
-    assert!(
-        run.stdout.contains(needle),
-        "stdout should contain {needle:?}\n--- stdout\n{}\n--- stderr\n{}",
-        run.stdout,
-        run.stderr
-    );
+    run.expect_stdout(needle);
 }
 
 /// Model `id`'s file, checked to hold every one of `parts`.
@@ -1014,7 +1009,10 @@ fn a_binary_file_on_standard_input_is_counted_as_a_card_not_imported() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");
-    assert!(stdout.contains("Imported 0 of 1 card."), "{stdout}");
+    assert!(
+        stdout.contains("Imported 0 of 1 card; 1 failed."),
+        "{stdout}"
+    );
     assert!(stderr.contains("<stdin>:1:"), "{stderr}");
     assert!(
         stderr.contains("error: 1 of 1 card was not imported"),

@@ -72,6 +72,16 @@ pub fn read(path: &Path, stdin: Option<&str>) -> Result<Card, SiteError> {
     let (shown, text, folder_name, repo) = match stdin {
         Some(text) => (PathBuf::from(STDIN_NAME), text.to_string(), None, None),
         None => {
+            // A pipe or a device could block the reader forever.
+            if let Ok(meta) = std::fs::metadata(path)
+                && !meta.is_file()
+            {
+                return Err(SiteError::new(
+                    "this is not a regular file (a pipe, a socket or a device), so it is not read as a card",
+                )
+                .in_file(path)
+                .hint("give the path of a model card file, or `-` to read one from standard input"));
+            }
             let text = crate::source::read_text(path, path).map_err(|err| {
                 if !path.exists() {
                     err.hint("give the path of a model card, such as path/to/model/README.md, or `-` to read one from standard input")
@@ -85,6 +95,21 @@ pub fn read(path: &Path, stdin: Option<&str>) -> Result<Card, SiteError> {
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_string();
     parse(shown, text, folder_name, repo)
+}
+
+/// A card found in a folder, whose text the caller has read: its path
+/// names its model and, when it has an owner, its Hub repository.
+pub fn from_folder(
+    path: &Path,
+    text: String,
+    folder_name: String,
+    repo: Option<String>,
+) -> Result<Card, SiteError> {
+    let text = match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    };
+    parse(path.to_path_buf(), text, Some(folder_name), repo)
 }
 
 fn parse(

@@ -37,6 +37,52 @@ impl Node {
         !matches!(self, Node::List(_) | Node::Map(_))
     }
 
+    /// The node of a value read with serde_yaml_ng (a tag is dropped).
+    pub fn of_value(value: &serde_yaml_ng::Value) -> Node {
+        use serde_yaml_ng::Value;
+        match value {
+            Value::Null => Node::Null,
+            Value::Bool(b) => Node::Bool(*b),
+            Value::Number(n) => match n.as_i64() {
+                Some(i) => Node::Int(i),
+                None => Node::Float(n.to_string()),
+            },
+            Value::String(s) => Node::Str(s.clone()),
+            Value::Sequence(items) => Node::List(items.iter().map(Node::of_value).collect()),
+            Value::Mapping(map) => Node::Map(
+                map.iter()
+                    .map(|(k, v)| {
+                        let key = match k {
+                            Value::String(s) => s.clone(),
+                            other => serde_yaml_ng::to_string(other)
+                                .map(|t| t.trim_end().to_string())
+                                .unwrap_or_default(),
+                        };
+                        (key, Node::of_value(v))
+                    })
+                    .collect(),
+            ),
+            Value::Tagged(tagged) => Node::of_value(&tagged.value),
+        }
+    }
+
+    /// The node on one line, shortened, for a message.
+    pub fn brief(&self) -> String {
+        let text = match self {
+            Node::Map(_) => "a map".to_string(),
+            Node::List(items) if items.iter().all(Node::is_scalar) => {
+                inline_list(items).unwrap_or_else(|| format!("a list of {}", items.len()))
+            }
+            Node::List(items) => format!("a list of {}", items.len()),
+            scalar => scalar_node_text(scalar, false),
+        };
+        // Quoted scalars are on one line already.
+        match text.char_indices().nth(60) {
+            Some((at, _)) => format!("{}…", &text[..at]),
+            None => text,
+        }
+    }
+
     /// The value serde_yaml_ng reads back for this node.
     fn to_value(&self) -> serde_yaml_ng::Value {
         use serde_yaml_ng::Value;

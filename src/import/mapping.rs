@@ -182,6 +182,10 @@ pub struct ModelFields {
     pub new_version: Option<String>,
     pub tags: Vec<String>,
     pub extra: Vec<(String, Node)>,
+    /// The fields whose value the card does not give but was guessed (from
+    /// the path, another field, or a default); an update keeps a value the
+    /// user wrote for them.
+    pub guessed: Vec<&'static str>,
 }
 
 impl ModelFields {
@@ -419,6 +423,7 @@ pub fn map(card: &Card, input: &MapInput<'_>) -> Mapped {
     }
     if f.license.as_deref() == Some("other") && f.license_name.is_none() {
         f.license_name = Some(UNNAMED_LICENSE.to_string());
+        f.guessed.push("license_name");
         notes.push(format!(
             "guessed: `license: other` without a license_name is named `{UNNAMED_LICENSE}`; write its real name in license_name"
         ));
@@ -431,6 +436,7 @@ pub fn map(card: &Card, input: &MapInput<'_>) -> Mapped {
     }
     if f.base_model.len() > 1 && f.base_model_relation.is_none() {
         f.base_model_relation = Some(Relation::Merge);
+        f.guessed.push("base_model_relation");
         notes.push(format!(
             "guessed: base_model_relation `merge`, as the card lists {} base models",
             f.base_model.len()
@@ -456,10 +462,17 @@ pub fn map(card: &Card, input: &MapInput<'_>) -> Mapped {
                 "guessed: task `{task}` from the tag `{tag}`, as the card has no pipeline_tag"
             ));
             f.tasks.push(task);
+            f.guessed.push("tasks");
         }
     }
     f.category = choose_category(&f.tasks, card, input, &mut notes);
     f.creator = choose_creator(input, &mut notes);
+    if input.category_flag.is_none() {
+        f.guessed.push("category");
+    }
+    if input.creator_flag.is_none() {
+        f.guessed.push("creator");
+    }
     if let Some(repo) = input.repo.filter(|r| r.contains('/')) {
         let source = input.site.hub_source_id();
         f.sources

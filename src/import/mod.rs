@@ -10,39 +10,61 @@
 //! imported is reported with its file and line; the others still are. The
 //! import never overwrites a model unless asked to, and what it writes
 //! builds. It does not build the site.
+//!
+//! A folder of cards ([`folder`]) is read card by card, in parallel, and
+//! written in the order of the cards' paths. Each model file keeps a record
+//! of its import (`record`), by which a later import skips a card that did
+//! not change and updates (`--update`) one that did.
 
 pub mod card;
 mod emit;
+pub mod folder;
 mod mapping;
 mod prose;
+mod record;
+pub mod report;
 mod site;
+mod write;
 
 use std::collections::{HashMap, HashSet};
-use std::fmt::Write as _;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::config::{Config, Overrides};
 use crate::error::{Errors, SiteError, did_you_mean};
-use crate::source::data::{ModelData, Seg};
-use crate::source::{ID_RULE, MODELS_DIR, PAGES_DIR, id_problem, id_suggestion, is_valid_id};
+use crate::source::data::Seg;
+use crate::source::{ID_RULE, PAGES_DIR, id_problem, id_suggestion, is_valid_id};
 
-use card::{Card, STDIN_NAME};
+use card::Card;
 use emit::Node;
+use folder::FoundCard;
 use mapping::{FALLBACK_CREATOR, MapInput, ModelFields};
+use record::Records;
+use report::{How, SkipKind, Skipped};
 use site::{MapKind, SiteData, Stub};
+use write::{Existing, SiteFiles};
+
+pub use report::{ImportReport, Imported};
 
 /// What `modelsite import` was asked to do.
 #[derive(Debug, Clone, Default)]
 pub struct ImportOptions {
     pub root: PathBuf,
     pub overrides: Overrides,
-    /// Card files; `-` is standard input.
+    /// Card files, folders of cards; `-` is standard input.
     pub cards: Vec<PathBuf>,
     pub id: Option<String>,
     pub creator: Option<String>,
     pub category: Option<String>,
+    /// Replace models the site already has, whole.
     pub force: bool,
+    /// Bring a changed card's fields into its model, keeping the user's
+    /// other fields.
+    pub update: bool,
+    /// Draw a progress bar on standard error.
+    pub progress: bool,
 }
 
 /// Why nothing was imported.
@@ -54,57 +76,17 @@ pub enum Failure {
     Site(Errors),
 }
 
-/// One card made into a model.
-#[derive(Debug, Clone)]
-pub struct Imported {
-    pub card: PathBuf,
-    pub id: String,
-    /// Files written or removed, relative to the site root.
-    pub written: Vec<PathBuf>,
-    pub removed: Vec<PathBuf>,
-    /// What was guessed, kept under `extra`, added as a stub or changed.
-    pub notes: Vec<String>,
-}
+/// How a note on removed HTML starts (the summary counts such cards).
+const REMOVED_HTML: &str = "removed from the card's HTML";
 
-/// What an import did, and the cards it could not import.
-#[derive(Debug, Default)]
-pub struct ImportReport {
-    pub imported: Vec<Imported>,
-    pub errors: Errors,
-    pub cards: usize,
-}
-
-impl ImportReport {
-    /// What was imported, for the terminal.
-    pub fn to_text(&self) -> String {
-        let mut out = String::new();
-        for m in &self.imported {
-            let files: Vec<String> = m.written.iter().map(|p| p.display().to_string()).collect();
-            let _ = writeln!(
-                out,
-                "imported {} as `{}`: wrote {}",
-                m.card.display(),
-                m.id,
-                files.join(" and ")
-            );
-            for p in &m.removed {
-                let _ = writeln!(out, "  - removed {}, as the card has no prose", p.display());
-            }
-            for n in &m.notes {
-                let _ = writeln!(out, "  - {n}");
-            }
-        }
-        if self.cards > 1 || self.imported.is_empty() {
-            let _ = writeln!(
-                out,
-                "Imported {} of {} card{}.",
-                self.imported.len(),
-                self.cards,
-                if self.cards == 1 { "" } else { "s" }
-            );
-        }
-        out
-    }
+/// What becomes of a card's model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Action {
+    New,
+    /// Replace the site's model whole (`--force`).
+    Replace,
+    /// Merge the card into the site's model (`--update`).
+    Update,
 }
 
 /// A card mapped, waiting to be written.
@@ -117,6 +99,17 @@ struct Plan {
     notes: Vec<String>,
     /// Names for the stubs this model may need: (kind, id) -> name.
     stub_names: HashMap<(MapKind, String), String>,
+    /// Which card this is, for its import record (`None` for standard
+    /// input), and the hash of its text.
+    key: Option<String>,
+    card_hash: u64,
+    /// Where the card names its id.
+    id_at: (usize, usize),
+    action: Action,
+    /// The model file an update merges into, and the fields of it kept
+    /// though the card guesses otherwise.
+    existing: Option<Existing>,
+    kept: Vec<String>,
 }
 
 impl Plan {
@@ -138,10 +131,27 @@ impl Plan {
     }
 }
 
+/// One card to read.
+enum Input {
+    Stdin,
+    /// A card named on the command line (or the folder holding it).
+    File(PathBuf),
+    /// A card found in a folder.
+    Found(FoundCard),
+}
+
+/// A card read: mapped, unchanged since its import, or in error.
+enum Read {
+    Planned(Box<Plan>),
+    Unchanged(Skipped),
+    Failed(SiteError),
+}
+
 /// Imports every card of `options` into the site.
 pub fn import(options: &ImportOptions) -> Result<ImportReport, Failure> {
     check_usage(options)?;
     Config::load(&options.root, &options.overrides).map_err(|e| Failure::Site(e.into()))?;
+    let files = SiteFiles::new(&options.root).map_err(|e| Failure::Site(e.into()))?;
     let site = SiteData::load(&options.root);
     check_flag(
         &site,
@@ -155,10 +165,14 @@ pub fn import(options: &ImportOptions) -> Result<ImportReport, Failure> {
         "--category",
         options.category.as_deref(),
     )?;
+
+    let mut report = ImportReport::default();
+    let inputs = inputs(options, &mut report)?;
+    report.cards = inputs.len();
     // Standard input is read once; what is wrong with it is the card's
     // error, reported with the others.
     let stdin: Option<Result<String, SiteError>> =
-        options.cards.iter().any(|c| c.as_os_str() == "-").then(|| {
+        inputs.iter().any(|c| matches!(c, Input::Stdin)).then(|| {
             let mut bytes = Vec::new();
             std::io::stdin()
                 .take(crate::source::MAX_FILE_BYTES + 1)
@@ -166,54 +180,219 @@ pub fn import(options: &ImportOptions) -> Result<ImportReport, Failure> {
                 .map_err(|e| SiteError::new(format!("cannot read standard input: {e}")))?;
             crate::source::text_of(bytes, Path::new(card::STDIN_NAME))
         });
+    let records = Records::load(&options.root, site.models());
 
-    let mut report = ImportReport {
-        cards: options.cards.len(),
-        ..ImportReport::default()
-    };
+    let read = in_parallel(options.progress, "reading cards", inputs, |input| {
+        read_card(input, stdin.as_ref(), options, &site, &records)
+    });
     let mut plans = Vec::new();
-    for path in &options.cards {
-        let read = match (&stdin, path.as_os_str() == "-") {
-            (Some(Ok(text)), true) => card::read(path, Some(text)),
-            (Some(Err(e)), true) => Err(e.clone()),
-            _ => card::read(path, None),
-        };
-        match read.and_then(|card| plan(card, options, &site)) {
-            Ok(p) => plans.push(p),
-            Err(e) => report.errors.push(e),
+    for r in read {
+        match r {
+            Read::Planned(p) => plans.push(*p),
+            Read::Unchanged(s) => report.skipped.push(s),
+            Read::Failed(e) => report.errors.push(e),
         }
     }
-    let plans = check_ids(plans, &site, options.force, &mut report.errors);
+    let plans = check_ids(plans, &site, &records, options, &mut report);
+    let plans: Vec<Plan> = plans
+        .into_iter()
+        .filter_map(|mut p| {
+            if p.action != Action::Update {
+                return Some(p);
+            }
+            match write::read_existing(&mut p, &site, &files) {
+                Ok(()) => Some(p),
+                Err(e) => {
+                    report.errors.push(e);
+                    None
+                }
+            }
+        })
+        .collect();
     let (mut plans, stubs) = plan_stubs(plans, &site, &mut report.errors);
     resolve_relations(&mut plans, &site);
 
     // Stubs first: a model written without them would not build.
     let mut failed_kinds: HashSet<MapKind> = HashSet::new();
-    for (kind, text) in &stubs {
+    for (kind, text, added) in &stubs {
         let rel = &site.map(*kind).rel;
-        if let Err(e) = write_file(&options.root, rel, text) {
-            report.errors.push(e);
-            failed_kinds.insert(*kind);
+        match files.write(rel, text) {
+            Ok(()) => report.stubs.push((rel.clone(), *added)),
+            Err(e) => {
+                report.errors.push(e);
+                failed_kinds.insert(*kind);
+            }
         }
     }
-    for mut p in plans {
+    let written = in_parallel(options.progress, "writing models", plans, |mut p| {
         let needs_failed = p
             .references()
             .iter()
             .any(|(k, id)| failed_kinds.contains(k) && !site.map(*k).has(id));
         if needs_failed {
-            report.errors.push(
+            return Err(
                 SiteError::new("not imported: a data file it needs could not be written")
                     .in_file(p.shown()),
             );
-            continue;
         }
-        match write_model(&mut p, &site, &options.root, options.force) {
+        let how = match p.action {
+            Action::New => How::New,
+            Action::Replace => How::Replaced,
+            Action::Update => How::Updated,
+        };
+        write::write_model(&mut p, &site, &files, how)
+    });
+    for w in written {
+        match w {
             Ok(imported) => report.imported.push(imported),
             Err(e) => report.errors.push(e),
         }
     }
     Ok(report)
+}
+
+/// `work` on every item on every core, the results in the items' order;
+/// with `progress`, a bar on standard error counts the items done.
+fn in_parallel<T: Send, R: Send>(
+    progress: bool,
+    what: &str,
+    items: Vec<T>,
+    work: impl Fn(T) -> R + Sync + Send,
+) -> Vec<R> {
+    let bar = progress.then(|| {
+        let bar = indicatif::ProgressBar::new(items.len() as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(&format!(
+                "{what} {{bar:30}} {{pos}}/{{len}} {{elapsed}}"
+            ))
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    let results = items
+        .into_par_iter()
+        .map(|item| {
+            let result = work(item);
+            if let Some(bar) = &bar {
+                bar.inc(1);
+            }
+            result
+        })
+        .collect();
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    results
+}
+
+/// The cards the command line names: each file, and every card of each
+/// folder of cards (a folder holding a README.md stands for that card).
+fn inputs(options: &ImportOptions, report: &mut ImportReport) -> Result<Vec<Input>, Failure> {
+    let mut inputs = Vec::new();
+    for path in &options.cards {
+        if path.as_os_str() == "-" {
+            inputs.push(Input::Stdin);
+        } else if path.is_dir() && !folder::is_one_card(path) {
+            report.from_folder = true;
+            match folder::find(path) {
+                Ok(found) if found.cards.is_empty() => {
+                    report.errors.push(no_cards_in(path, &found));
+                    report.not_cards.extend(found.not_cards);
+                }
+                Ok(found) => {
+                    inputs.extend(found.cards.into_iter().map(Input::Found));
+                    report.not_cards.extend(found.not_cards);
+                }
+                Err(e) => report.errors.push(e),
+            }
+        } else {
+            inputs.push(Input::File(path.clone()));
+        }
+    }
+    if options.id.is_some() && inputs.len() > 1 {
+        return Err(Failure::Usage(format!(
+            "--id names one model, so it takes one card, not {}; import the cards one at a time to choose their ids",
+            inputs.len()
+        )));
+    }
+    Ok(inputs)
+}
+
+fn no_cards_in(dir: &Path, found: &folder::FolderCards) -> SiteError {
+    let why = match found.not_cards.as_slice() {
+        [] => String::new(),
+        [one, ..] => format!(" ({}: {})", one.path.display(), one.why),
+    };
+    SiteError::new(format!("no model card found in {}{why}", dir.display())).hint(format!(
+        "give a Hugging Face cache (the hub folder, whose models--<org>--<name> folders hold snapshots/<rev>/{card}) or a folder of <org>/<name>/{card} (or <name>/{card}); cards deeper in the folder are not read",
+        card = folder::CARD_FILE
+    ))
+}
+
+/// Reads one card, and maps it unless it is unchanged since its import.
+fn read_card(
+    input: Input,
+    stdin: Option<&Result<String, SiteError>>,
+    options: &ImportOptions,
+    site: &SiteData,
+    records: &Records,
+) -> Read {
+    let mut note = None;
+    let card = match input {
+        Input::Stdin => match stdin {
+            Some(Ok(text)) => card::read(Path::new("-"), Some(text)),
+            Some(Err(e)) => Err(e.clone()),
+            None => Err(SiteError::new("standard input was not read")),
+        },
+        Input::File(path) => card::read(&path, None),
+        Input::Found(found) => {
+            note = found.note;
+            crate::source::read_text(&found.path, &found.path).and_then(|text| {
+                card::from_folder(&found.path, text, found.folder_name, found.repo)
+            })
+        }
+    };
+    let card = match card {
+        Ok(card) => card,
+        Err(e) => return Read::Failed(e),
+    };
+    let key = card_key(&card);
+    let card_hash = record::hash(&card.file.text);
+    if let Some((id, rec)) = key.as_deref().and_then(|k| records.of_card(k))
+        && rec.card_hash == card_hash
+        && !options.force
+    {
+        return Read::Unchanged(Skipped {
+            card: card.shown().to_path_buf(),
+            id: id.clone(),
+            kind: SkipKind::Unchanged,
+        });
+    }
+    match plan(card, options, site) {
+        Ok(mut p) => {
+            p.key = key;
+            p.card_hash = card_hash;
+            p.notes.splice(0..0, note);
+            Read::Planned(Box::new(p))
+        }
+        Err(e) => Read::Failed(e),
+    }
+}
+
+/// Which card this is, for its import record: its Hub repository when its
+/// path tells it, else its file's full path; `None` for standard input.
+fn card_key(card: &Card) -> Option<String> {
+    if card.shown() == Path::new(card::STDIN_NAME) {
+        return None;
+    }
+    let key = match &card.repo {
+        Some(repo) => repo.clone(),
+        None => std::path::absolute(card.shown())
+            .unwrap_or_else(|_| card.shown().to_path_buf())
+            .display()
+            .to_string(),
+    };
+    (!key.contains(['\n', '\r'])).then_some(key)
 }
 
 fn check_usage(options: &ImportOptions) -> Result<(), Failure> {
@@ -282,8 +461,20 @@ fn plan(card: Card, options: &ImportOptions, site: &SiteData) -> Result<Plan, Si
     let last_segment = |s: &str| s.rsplit('/').next().unwrap_or(s).to_string();
     let mut notes = Vec::new();
 
+    // A repository the path names is what the Hub serves the card as; a
+    // model-index name is often another model's (the one fine-tuned).
+    let path_repo = card.repo.as_deref().filter(|r| r.contains('/'));
     let id = match (&options.id, &index_name, &card.folder_name) {
         (Some(id), _, _) => id.clone(),
+        (None, _, _) if path_repo.is_some() => {
+            let repo = path_repo.unwrap_or_default();
+            let id = id_of(&last_segment(repo));
+            notes.push(format!(
+                "id `{id}` from the repository `{repo}`, as the card's path names it{}",
+                transliterated(repo)
+            ));
+            id
+        }
         (None, Some(name), _) => {
             let id = id_of(&last_segment(name));
             notes.push(format!(
@@ -308,6 +499,14 @@ fn plan(card: Card, options: &ImportOptions, site: &SiteData) -> Result<Plan, Si
             .with_source(card.file.text.clone())
             .hint("pass --id, or give the card a `model-index` with a `name`"));
     }
+    if let Some(problem) = id_problem(&id) {
+        return Err(SiteError::new(format!(
+            "the id `{id}` made for this card cannot be a model's id: {problem}"
+        ))
+        .at(card.shown(), 1, 1)
+        .with_source(card.file.text.clone())
+        .hint("import the card on its own with --id to give it another id"));
+    }
 
     let prose = prose::prepare(&card.body, repo.as_deref());
     let title = prose
@@ -319,6 +518,7 @@ fn plan(card: Card, options: &ImportOptions, site: &SiteData) -> Result<Plan, Si
                 .to_string()
         })
         .filter(|t| !t.is_empty() && !t.eq_ignore_ascii_case("model id"));
+    let name_from_title = title.is_some();
     let name = title
         .or_else(|| index_name.as_deref().map(last_segment))
         .or_else(|| card.folder_name.clone())
@@ -340,7 +540,10 @@ fn plan(card: Card, options: &ImportOptions, site: &SiteData) -> Result<Plan, Si
         notes.push(note);
     }
 
-    let fields = mapped.fields;
+    let mut fields = mapped.fields;
+    if !name_from_title {
+        fields.guessed.push("name");
+    }
     let mut stub_names = HashMap::new();
     let creator_name = match repo.as_deref().and_then(|r| r.split_once('/')) {
         Some((org, _)) if id_suggestion(org) == fields.creator => org.to_string(),
@@ -365,6 +568,16 @@ fn plan(card: Card, options: &ImportOptions, site: &SiteData) -> Result<Plan, Si
         }
     }
 
+    let id_at = if path_repo.is_none() && options.id.is_none() && index_name.is_some() {
+        card.position(&[Seg::Key("model-index"), Seg::Index(0), Seg::Key("name")])
+    } else {
+        (1, 1)
+    };
+    let mut card = card;
+    // What is left of the card is for messages: its text and its place.
+    card.body = String::new();
+    card.meta = Vec::new();
+    card.front = String::new();
     Ok(Plan {
         card,
         id,
@@ -373,6 +586,12 @@ fn plan(card: Card, options: &ImportOptions, site: &SiteData) -> Result<Plan, Si
         prose: prose.text,
         notes,
         stub_names,
+        key: None,
+        card_hash: 0,
+        id_at,
+        action: Action::New,
+        existing: None,
+        kept: Vec::new(),
     })
 }
 
@@ -458,15 +677,65 @@ fn readable(id: &str) -> String {
     crate::catalog::task_name(id)
 }
 
-/// Keeps the cards whose id is free: not taken by an earlier card of the
-/// run, and not by a model of the site unless `force`.
-fn check_ids(plans: Vec<Plan>, site: &SiteData, force: bool, errors: &mut Errors) -> Vec<Plan> {
+/// Gives each card its model: the one it was imported as before, else a
+/// new id, free in the run and in the site. A card whose id is another
+/// card's gets its owner's name before it (`org-name`) when its path names
+/// its repository; a model of the site that no card made is replaced only
+/// with `--force` (or updated with `--update`).
+fn check_ids(
+    plans: Vec<Plan>,
+    site: &SiteData,
+    records: &Records,
+    options: &ImportOptions,
+    report: &mut ImportReport,
+) -> Vec<Plan> {
     let mut taken: HashMap<String, PathBuf> = HashMap::new();
     let mut out = Vec::new();
-    for p in plans {
-        let at = id_position(&p);
+    let in_site = |id: &str| site.has_model(id) || site.has_prose(id);
+    for mut p in plans {
+        let at = p.id_at;
+        let recorded = p.key.as_deref().and_then(|k| records.of_card(k));
+        if let Some((id, _)) = recorded {
+            if *id != p.id {
+                p.notes.push(format!(
+                    "id `{id}`, the model it was imported as before (not `{}`)",
+                    p.id
+                ));
+                p.id = id.clone();
+            }
+        } else {
+            let other_card = taken
+                .contains_key(&p.id)
+                .then_some(())
+                .or_else(|| records.card_of(&p.id).map(|_| ()));
+            let owner = p
+                .card
+                .repo
+                .as_deref()
+                .and_then(|r| r.split_once('/'))
+                .map(|(org, _)| org.to_string());
+            if let (Some(()), Some(owner)) = (other_card, owner) {
+                let alt = id_of(&format!("{owner}-{}", p.id));
+                if !taken.contains_key(&alt) && !in_site(&alt) && is_valid_id(&alt) {
+                    let whose = taken.get(&p.id).map_or_else(
+                        || {
+                            format!(
+                                "the model imported from {}",
+                                records.card_of(&p.id).unwrap_or_default()
+                            )
+                        },
+                        |first| format!("the model of {}", first.display()),
+                    );
+                    p.notes.push(format!(
+                        "id `{alt}` (the owner's name, then the model's), as `{}` is {whose}",
+                        p.id
+                    ));
+                    p.id = alt;
+                }
+            }
+        }
         if let Some(first) = taken.get(&p.id) {
-            errors.push(
+            report.errors.push(
                 SiteError::new(format!(
                     "this card maps to the model id `{}`, like {} before it; it was not imported",
                     p.id,
@@ -478,44 +747,50 @@ fn check_ids(plans: Vec<Plan>, site: &SiteData, force: bool, errors: &mut Errors
             );
             continue;
         }
-        taken.insert(p.id.clone(), p.shown().to_path_buf());
-        if !force {
-            let existing: Vec<PathBuf> = site
-                .model_file(&p.id)
-                .map(Path::to_path_buf)
-                .into_iter()
-                .chain(site.has_prose(&p.id).then(|| prose_path(&p.id)))
-                .collect();
-            if !existing.is_empty() {
-                let files: Vec<String> = existing.iter().map(|f| f.display().to_string()).collect();
-                errors.push(
+        if recorded.is_some() || in_site(&p.id) {
+            p.action = if options.force {
+                Action::Replace
+            } else if options.update && site.has_model(&p.id) {
+                Action::Update
+            } else if let Some((id, _)) = recorded {
+                // Unchanged cards were left out when they were read.
+                report.skipped.push(Skipped {
+                    card: p.shown().to_path_buf(),
+                    id: id.clone(),
+                    kind: SkipKind::Changed,
+                });
+                continue;
+            } else {
+                let existing: Vec<String> = site
+                    .model_file(&p.id)
+                    .map(Path::to_path_buf)
+                    .into_iter()
+                    .chain(site.has_prose(&p.id).then(|| prose_path(&p.id)))
+                    .map(|f| f.display().to_string())
+                    .collect();
+                let origin = records
+                    .card_of(&p.id)
+                    .map(|c| format!(", imported from {c}"))
+                    .unwrap_or_default();
+                report.errors.push(
                     SiteError::new(format!(
-                        "the site already has a model `{}` ({}); it was left as it is",
+                        "the site already has a model `{}` ({}{origin}); it was left as it is",
                         p.id,
-                        files.join(", ")
+                        existing.join(", ")
                     ))
                     .at(p.shown(), at.0, at.1)
                     .with_source(p.card.file.text.clone())
                     .hint(
-                        "pass --force to replace it, or --id to import the card under another id",
+                        "pass --force to replace it, --update to bring the card's fields into it, or --id to import the card under another id",
                     ),
                 );
                 continue;
-            }
+            };
         }
+        taken.insert(p.id.clone(), p.shown().to_path_buf());
         out.push(p);
     }
     out
-}
-
-/// Where the card names its id: its model-index name, else its start.
-fn id_position(p: &Plan) -> (usize, usize) {
-    if p.card.get("model-index").is_some() {
-        p.card
-            .position(&[Seg::Key("model-index"), Seg::Index(0), Seg::Key("name")])
-    } else {
-        (1, 1)
-    }
 }
 
 fn prose_path(id: &str) -> PathBuf {
@@ -529,7 +804,7 @@ fn plan_stubs(
     mut plans: Vec<Plan>,
     site: &SiteData,
     errors: &mut Errors,
-) -> (Vec<Plan>, Vec<(MapKind, String)>) {
+) -> (Vec<Plan>, Vec<(MapKind, String, usize)>) {
     loop {
         let mut by_kind: Vec<(MapKind, Vec<Stub>)> = Vec::new();
         let mut planned: HashSet<(MapKind, String)> = HashSet::new();
@@ -569,7 +844,7 @@ fn plan_stubs(
         let mut refused: Vec<(MapKind, SiteError)> = Vec::new();
         for (kind, stubs) in &by_kind {
             match site.map(*kind).with_stubs(stubs) {
-                Ok(text) => texts.push((*kind, text)),
+                Ok(text) => texts.push((*kind, text, stubs.len())),
                 Err(e) => refused.push((*kind, e)),
             }
         }
@@ -690,60 +965,4 @@ fn resolve_relations(plans: &mut [Plan], site: &SiteData) {
             }
         }
     }
-}
-
-/// Writes a card's model file and prose; returns what was done.
-fn write_model(
-    p: &mut Plan,
-    site: &SiteData,
-    root: &Path,
-    force: bool,
-) -> Result<Imported, SiteError> {
-    let from = if p.card.shown() == Path::new(STDIN_NAME) {
-        "standard input".to_string()
-    } else {
-        p.card.shown().display().to_string()
-    };
-    let text = format!(
-        "# Imported from {from} by `modelsite import`.\n{}",
-        emit::document(&p.fields.entries())
-    );
-    // The model must be valid by construction; a failure here is a bug.
-    if let Err(e) = serde_yaml_ng::from_str::<ModelData>(&text) {
-        return Err(SiteError::new(format!(
-            "not imported: the model made from this card does not read back ({e}); this is a bug in modelsite"
-        ))
-        .in_file(p.shown()));
-    }
-    let model_rel = match site.model_file(&p.id) {
-        Some(existing) if force => existing.to_path_buf(),
-        _ => Path::new(MODELS_DIR).join(format!("{}.yaml", p.id)),
-    };
-    write_file(root, &model_rel, &text)?;
-    let mut written = vec![model_rel];
-    let mut removed = Vec::new();
-    let prose_rel = prose_path(&p.id);
-    if !p.prose.is_empty() {
-        write_file(root, &prose_rel, &p.prose)?;
-        written.push(prose_rel);
-    } else if site.has_prose(&p.id) {
-        std::fs::remove_file(root.join(&prose_rel))
-            .map_err(|e| SiteError::io("remove", &prose_rel, &e))?;
-        removed.push(prose_rel);
-    }
-    Ok(Imported {
-        card: p.shown().to_path_buf(),
-        id: p.id.clone(),
-        written,
-        removed,
-        notes: std::mem::take(&mut p.notes),
-    })
-}
-
-fn write_file(root: &Path, rel: &Path, text: &str) -> Result<(), SiteError> {
-    let path = root.join(rel);
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| SiteError::io("create", parent, &e))?;
-    }
-    std::fs::write(&path, text).map_err(|e| SiteError::io("write", rel, &e))
 }

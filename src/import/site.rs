@@ -290,6 +290,13 @@ impl SiteData {
         self.models.get(id).map(PathBuf::as_path)
     }
 
+    /// Every model of the site: its id and file, relative to the root.
+    pub fn models(&self) -> impl Iterator<Item = (&str, &Path)> {
+        self.models
+            .iter()
+            .map(|(id, rel)| (id.as_str(), rel.as_path()))
+    }
+
     pub fn has_model(&self, id: &str) -> bool {
         self.models.contains_key(id)
     }
@@ -317,18 +324,27 @@ impl SiteData {
             #[serde(default)]
             sources: Vec<Link>,
         }
+        use rayon::prelude::*;
+        let mut found: Vec<(&String, Vec<String>)> = self
+            .models
+            .par_iter()
+            .filter_map(|(id, rel)| {
+                let text = std::fs::read_to_string(self.root.join(rel)).ok()?;
+                let model = serde_yaml_ng::from_str::<Sources>(&text).ok()?;
+                let repos = model
+                    .sources
+                    .iter()
+                    .filter_map(|link| hub_repo_of(&link.url))
+                    .collect();
+                Some((id, repos))
+            })
+            .collect();
+        // Of two models published as one repository, the first by id.
+        found.sort();
         let mut out = HashMap::new();
-        for (id, rel) in &self.models {
-            let Ok(text) = std::fs::read_to_string(self.root.join(rel)) else {
-                continue;
-            };
-            let Ok(model) = serde_yaml_ng::from_str::<Sources>(&text) else {
-                continue;
-            };
-            for link in model.sources {
-                if let Some(repo) = hub_repo_of(&link.url) {
-                    out.entry(repo.to_lowercase()).or_insert_with(|| id.clone());
-                }
+        for (id, repos) in found {
+            for repo in repos {
+                out.entry(repo.to_lowercase()).or_insert_with(|| id.clone());
             }
         }
         out

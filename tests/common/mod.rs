@@ -28,6 +28,16 @@ impl Run {
         self
     }
 
+    pub fn expect_stdout(&self, needle: &str) -> &Self {
+        assert!(
+            self.stdout.contains(needle),
+            "stdout should contain {needle:?}\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout,
+            self.stderr
+        );
+        self
+    }
+
     pub fn expect_stderr(&self, needle: &str) -> &Self {
         assert!(
             self.stderr.contains(needle),
