@@ -383,9 +383,7 @@ pub fn patch(
         sources: Vec::with_capacity(at.len()),
         warnings: std::mem::replace(&mut catalog.warnings, warnings),
         newest: None,
-        facets: None,
     };
-    unpatch.facets = Some(catalog.facets.clone());
     for (m, i) in changed.iter().zip(at) {
         let old = std::mem::replace(&mut catalog.models[i].source, m.clone());
         catalog.facets.count(&old.data, false);
@@ -405,21 +403,19 @@ pub struct Unpatch {
     sources: Vec<(usize, Arc<ModelSource>)>,
     warnings: Vec<SiteError>,
     newest: Option<Vec<usize>>,
-    facets: Option<FacetCounts>,
 }
 
 impl Unpatch {
     /// Makes `catalog` what it was before the patch.
     pub fn restore(self, catalog: &mut Catalog) {
         for (i, source) in self.sources {
-            catalog.models[i].source = source;
+            let patched = std::mem::replace(&mut catalog.models[i].source, source);
+            catalog.facets.count(&patched.data, false);
+            catalog.facets.count(&catalog.models[i].source.data, true);
         }
         catalog.warnings = self.warnings;
         if let Some(newest) = self.newest {
             catalog.newest = newest;
-        }
-        if let Some(facets) = self.facets {
-            catalog.facets = facets;
         }
     }
 }

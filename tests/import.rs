@@ -29,7 +29,7 @@ fn import(site: &Site, args: &[&str]) -> Run {
 }
 
 /// Runs `modelsite import <args> -` with `input` on standard input.
-fn import_stdin(site: &Site, args: &[&str], input: &str) -> Run {
+fn import_stdin(site: &Site, args: &[&str], input: &(impl AsRef<[u8]> + ?Sized)) -> Run {
     let mut child = Command::new(env!("CARGO_BIN_EXE_modelsite"))
         .arg("import")
         .args(args)
@@ -46,7 +46,7 @@ fn import_stdin(site: &Site, args: &[&str], input: &str) -> Run {
         .stdin
         .take()
         .expect("a piped stdin")
-        .write_all(input.as_bytes())
+        .write_all(input.as_ref())
         .expect("write the card");
     let out = child.wait_with_output().expect("wait for modelsite");
     Run {
@@ -988,27 +988,12 @@ fn a_new_stub_is_reported_once_in_a_batch() {
 #[test]
 fn a_binary_file_on_standard_input_is_counted_as_a_card_not_imported() {
     let site = Site::new();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_modelsite"))
-        .args(["import", "-", "--id", "binary", "--root"])
-        .arg(site.root())
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run modelsite");
-    child
-        .stdin
-        .take()
-        .expect("a piped stdin")
-        .write_all(&[
-            0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0xff, 0xfe,
-        ])
-        .expect("write the bytes");
-    let out = child.wait_with_output().expect("wait for modelsite");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");
+    let png = [
+        0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0xff, 0xfe,
+    ];
+    let run = import_stdin(&site, &["--id", "binary"], &png);
+    let (stdout, stderr) = (&run.stdout, &run.stderr);
+    assert_eq!(run.code, 1, "{stdout}\n{stderr}");
     assert!(
         stdout.contains("Imported 0 of 1 card; 1 failed."),
         "{stdout}"

@@ -192,13 +192,19 @@ pub fn check(
 
     let results = if to_fetch.is_empty() {
         Vec::new()
-    } else if !network_answers(&to_fetch) {
-        // Found out in a second or so, rather than by every link's timeouts.
-        report.fetched = 0;
-        report.unreachable = Some(to_fetch.len());
-        return Ok(report);
     } else {
-        fetch_all(config, interval, to_fetch, on_progress)?
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| SiteError::new(format!("cannot start the link checker: {e}")))?;
+        if !network_answers(&runtime, &to_fetch) {
+            // Found out in a second or so, rather than by every link's
+            // timeouts.
+            report.fetched = 0;
+            report.unreachable = Some(to_fetch.len());
+            return Ok(report);
+        }
+        fetch_all(&runtime, config, interval, to_fetch, on_progress)?
     };
 
     let mut unconnected_hosts: HashSet<String> = HashSet::new();
@@ -276,7 +282,7 @@ enum Outcome {
 /// refuses. They are tried one after another, since some resolvers drop
 /// lookups made at once. Behind a proxy (`HTTPS_PROXY`, ...) the check goes
 /// through it, so there is nothing to probe.
-fn network_answers(urls: &[String]) -> bool {
+fn network_answers(runtime: &tokio::runtime::Runtime, urls: &[String]) -> bool {
     let proxied = [
         "HTTPS_PROXY",
         "https_proxy",
@@ -302,12 +308,6 @@ fn network_answers(urls: &[String]) -> bool {
             break;
         }
     }
-    let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    else {
-        return true;
-    };
     runtime.block_on(answers_within(
         hosts,
         PROBE_DEADLINE,
@@ -371,15 +371,12 @@ fn host_and_port(url: &str) -> Option<(String, u16)> {
 }
 
 fn fetch_all(
+    runtime: &tokio::runtime::Runtime,
     config: &LinkCheckConfig,
     interval: Duration,
     urls: Vec<String>,
     on_progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Vec<(String, Outcome)>, SiteError> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| SiteError::new(format!("cannot start the link checker: {e}")))?;
     let accepted: HashSet<http::StatusCode> = if config.accept.is_empty() {
         (200u16..=299)
             .filter_map(|c| http::StatusCode::from_u16(c).ok())
