@@ -54,6 +54,8 @@ fn default_language() -> String {
 pub struct BuildConfig {
     pub output_dir: String,
     pub minify: bool,
+    /// Whether each model page describes its model in schema.org JSON-LD.
+    pub json_ld: bool,
 }
 
 impl Default for BuildConfig {
@@ -61,6 +63,7 @@ impl Default for BuildConfig {
         BuildConfig {
             output_dir: "public".into(),
             minify: false,
+            json_ld: false,
         }
     }
 }
@@ -127,7 +130,7 @@ pub const MAX_PAGE_SIZE: usize = 1000;
 
 impl Default for CatalogConfig {
     fn default() -> Self {
-        CatalogConfig { page_size: 100 }
+        CatalogConfig { page_size: 200 }
     }
 }
 
@@ -208,6 +211,8 @@ pub struct Config {
     pub language: String,
     pub output_dir: PathBuf,
     pub minify: bool,
+    /// `[build] json_ld`: model pages carry schema.org JSON-LD.
+    pub json_ld: bool,
     pub drafts: bool,
     pub link_check: LinkCheckConfig,
     pub catalog: CatalogConfig,
@@ -295,6 +300,7 @@ impl Config {
             language: file.language,
             output_dir,
             minify: file.build.minify,
+            json_ld: file.build.json_ld,
             drafts: overrides.drafts,
             link_check,
             catalog: file.catalog,
@@ -389,6 +395,7 @@ impl Config {
             language: default_language(),
             output_dir: PathBuf::from("public"),
             minify: false,
+            json_ld: false,
             drafts: false,
             link_check: LinkCheckConfig::default(),
             catalog: CatalogConfig::default(),

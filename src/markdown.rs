@@ -75,6 +75,25 @@ pub struct Rendered {
     pub html: String,
     pub toc: Vec<TocEntry>,
     pub fragment_links: Vec<FragmentLink>,
+    /// How many words the text holds (runs of text between spaces, code
+    /// included).
+    pub words: usize,
+}
+
+/// The fewest words of a text whose table of contents is shown when its
+/// front matter does not say: a shorter text fits on a screen or two, where
+/// a list of its headings only repeats them.
+pub const TOC_MIN_WORDS: usize = 400;
+
+impl Rendered {
+    /// The table of contents to show: as the front matter's `toc` asks, and
+    /// when it does not, the whole of it for a text of at least two headings
+    /// and [`TOC_MIN_WORDS`] words, else none.
+    pub fn toc_shown(&self, asked: Option<bool>) -> &[TocEntry] {
+        let headings: usize = self.toc.iter().map(|e| 1 + e.children.len()).sum();
+        let shown = asked.unwrap_or(headings >= 2 && self.words >= TOC_MIN_WORDS);
+        if shown { &self.toc } else { &[] }
+    }
 }
 
 /// The Markdown extensions every page is read with.
@@ -286,12 +305,20 @@ fn render_with(env: &MarkdownEnv<'_>, highlighted: bool) -> Result<Rendered, Vec
         return Err(errors);
     }
     let out = footnotes_last(out);
+    let words = out
+        .iter()
+        .map(|e| match e {
+            Event::Text(t) | Event::Code(t) => t.split_whitespace().count(),
+            _ => 0,
+        })
+        .sum();
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, out.into_iter());
     Ok(Rendered {
         html,
         toc: build_toc(&headings),
         fragment_links,
+        words,
     })
 }
 

@@ -22,8 +22,13 @@
 //! first as the gap from the one before. A word in more than 512 documents
 //! is *common*.
 //!
-//! - `meta.json`: `{docs, docs_per_file, word_files, bm25}`: the number of
-//!   documents; how many share a text or count file; the first word of
+//! Lists of numbers are *coded*: one JSON string, each number one to a few
+//! characters (see [`push_coded`]), which takes about half the bytes of a
+//! JSON array of the same numbers.
+//!
+//! - `meta.json`: `{docs, models, docs_per_file, word_files, bm25}`: the
+//!   number of documents and how many of them are models (the first ones);
+//!   how many share a text or count file; the first word of
 //!   each dictionary file, in order; and `{k1, b, average_length}`, what
 //!   turns a count into a weight.
 //! - `words/<n>.json`, the dictionary: every word from the `n`th of
@@ -40,13 +45,13 @@
 //!   the one before (1024, 2048, ...), so a query reads only as far down a
 //!   list as it must.
 //! - `docs/<n>.json`: documents `n × docs_per_file ..`, as lists
-//!   `{url, title, kind, text}`: the URL relative to the site root, the
-//!   title, `model` or `page`, and an excerpt for the result (the summary or
-//!   description and the start of the prose, at most 200 characters).
+//!   `{url, title, text}`: the URL relative to the site root, the title
+//!   and an excerpt for the result (the summary or
+//!   description, else the start of the prose, at most 200 characters).
 //! - `counts/<n>.json`: `{lengths, counts}` for the same documents: each
-//!   one's length, and the common words it holds with their counts, `[id,
-//!   count, id, count, ...]`, ids ascending, each after the first as the
-//!   gap from the one before. With it a query learns a common word's weight
+//!   one's length (one coded list), and for each, the common words it holds
+//!   with their counts, coded `id, count, id, count, ...`, ids ascending,
+//!   each after the first as the gap from the one before. With it a query learns a common word's weight
 //!   in a document it found by a rarer word without reading all of the
 //!   common word's postings. (Counts take fewer digits than weights.)
 //!
@@ -137,7 +142,12 @@ fn page_record(page: &Page) -> Record {
     push_words(&mut text, page.title());
     push_words(&mut text, &f.description);
     push_words(&mut text, &body);
-    let mut excerpt = excerpt_of(&[&f.description, &body]);
+    let lead: &str = if f.description.trim().is_empty() {
+        &body
+    } else {
+        &f.description
+    };
+    let mut excerpt = excerpt_of(&[lead]);
     if excerpt.is_empty() {
         excerpt = excerpt_of(&[&text]);
     }
@@ -193,7 +203,13 @@ fn model_record(catalog: &Catalog, index: usize) -> Record {
     }
     let prose = prose.unwrap_or_default();
     push_words(&mut text, &prose);
-    let mut excerpt = excerpt_of(&[&d.summary, &prose]);
+    // The summary says what the model is; the prose only when there is none.
+    let lead: &str = if d.summary.trim().is_empty() {
+        &prose
+    } else {
+        &d.summary
+    };
+    let mut excerpt = excerpt_of(&[lead]);
     if excerpt.is_empty() {
         // Nothing but facts: show them rather than nothing.
         excerpt = excerpt_of(&[&text]);
@@ -372,11 +388,15 @@ fn write_index<T: Send>(
     let mut written: Written<T> = Vec::new();
     let mut counts = Counts::default();
     let mut lengths: Vec<u32> = Vec::with_capacity(docs);
+    // Models come first, so a document is a model when its number is
+    // below their count.
+    let mut models = 0;
     for start in (0..docs).step_by(COUNT_BATCH) {
         let batch: Vec<Record> = (start..docs.min(start + COUNT_BATCH))
             .into_par_iter()
             .map(record)
             .collect();
+        models += batch.iter().filter(|r| r.kind == "model").count();
         let texts: Written<T> = batch
             .par_chunks(DOCS_PER_FILE)
             .enumerate()
@@ -487,6 +507,7 @@ fn write_index<T: Send>(
         &meta_rel,
         &json!({
             "docs": docs,
+            "models": models,
             "docs_per_file": DOCS_PER_FILE,
             "word_files": first_words,
             "bm25": {"k1": BM25_K1, "b": BM25_B, "average_length": lengths.average},
@@ -499,8 +520,8 @@ fn write_index<T: Send>(
     Ok(written)
 }
 
-/// `docs/<n>.json`: the URL, title, kind and excerpt of each document of
-/// the file, in four lists.
+/// `docs/<n>.json`: the URL, title and excerpt of each document of the
+/// file, in three lists.
 fn docs_file(rel: &str, chunk: &[Record]) -> Result<Vec<u8>, SiteError> {
     let column = |f: fn(&Record) -> &str| chunk.iter().map(f).collect::<Vec<&str>>();
     to_json(
@@ -508,7 +529,6 @@ fn docs_file(rel: &str, chunk: &[Record]) -> Result<Vec<u8>, SiteError> {
         &json!({
             "url": column(|r| &r.url),
             "title": column(|r| &r.title),
-            "kind": column(|r| r.kind),
             "text": column(|r| &r.excerpt),
         }),
     )
@@ -546,32 +566,25 @@ fn count_files<T: Send>(
                     while let Some(&doc) = word.docs.get(*i).filter(|&&d| (d as usize) < to) {
                         let k = doc as usize - from;
                         let list = &mut lists[k];
-                        if !list.is_empty() {
-                            list.push(b',');
-                        }
-                        push_number(list, n - previous[k]);
-                        list.push(b',');
-                        push_number(list, u32::from(word.tfs[*i]));
+                        push_coded(list, n - previous[k]);
+                        push_coded(list, u32::from(word.tfs[*i]));
                         previous[k] = n;
                         *i += 1;
                     }
                 }
                 let rel = format!("{INDEX_DIR}/counts/{file}.json");
-                let mut out = b"{\"lengths\":[".to_vec();
-                for (k, length) in lengths[from..to].iter().enumerate() {
-                    if k > 0 {
-                        out.push(b',');
-                    }
-                    push_number(&mut out, *length);
+                let mut out = b"{\"lengths\":\"".to_vec();
+                for length in &lengths[from..to] {
+                    push_coded(&mut out, *length);
                 }
-                out.extend_from_slice(b"],\"counts\":[");
+                out.extend_from_slice(b"\",\"counts\":[");
                 for (k, list) in lists.iter().enumerate() {
                     if k > 0 {
                         out.push(b',');
                     }
-                    out.push(b'[');
+                    out.push(b'"');
                     out.extend_from_slice(list);
-                    out.push(b']');
+                    out.push(b'"');
                 }
                 out.extend_from_slice(b"]}");
                 written.push((rel.clone(), put(&rel, &out)?));
@@ -655,7 +668,7 @@ fn word_entry<T: Send>(
 /// as groups: `weight, count, doc, doc, ...`, the documents of a group
 /// ascending, each after the first written as the gap from the one before.
 fn push_groups(out: &mut Vec<u8>, docs: &[u32], weights: &[u8], best: &[u32]) {
-    out.push(b'[');
+    out.push(b'"');
     let mut i = 0;
     while i < best.len() {
         let weight = weights[best[i] as usize];
@@ -663,22 +676,17 @@ fn push_groups(out: &mut Vec<u8>, docs: &[u32], weights: &[u8], best: &[u32]) {
             .iter()
             .position(|&p| weights[p as usize] != weight)
             .map_or(best.len(), |n| i + n);
-        if i > 0 {
-            out.push(b',');
-        }
-        push_number(out, u32::from(weight));
-        out.push(b',');
-        push_number(out, (end - i) as u32);
+        push_coded(out, u32::from(weight));
+        push_coded(out, (end - i) as u32);
         let mut previous = 0;
         for &p in &best[i..end] {
             let doc = docs[p as usize];
-            out.push(b',');
-            push_number(out, doc - previous);
+            push_coded(out, doc - previous);
             previous = doc;
         }
         i = end;
     }
-    out.push(b']');
+    out.push(b'"');
 }
 
 /// A document's words, each with how often it occurs (a title's words
@@ -695,6 +703,30 @@ fn count_words(r: &Record) -> (Vec<(Cow<'_, str>, u32)>, u32) {
         length += TITLE_WEIGHT;
     });
     (counts.into_iter().collect(), length)
+}
+
+/// The number of digits that end a coded number: `@` to `~`, without `\`.
+const LAST_DIGITS: u32 = 62;
+/// The number of digits that a coded number has before its last: `#` to `?`.
+const LEADING_DIGITS: u32 = 29;
+
+/// Appends `n` coded as characters that a JSON string holds as they are:
+/// `n % 62` as the last digit (`@` to `~`, skipping `\`), after `n / 62`,
+/// when it is not 0, in base 29 with the digits `#` to `?`, most
+/// significant first. A list of numbers is their codes one after another:
+/// numbers under 62 take one character, under 1,798 two.
+fn push_coded(out: &mut Vec<u8>, n: u32) {
+    let mut leading = [0u8; 8];
+    let mut len = 0;
+    let mut rest = n / LAST_DIGITS;
+    while rest > 0 {
+        leading[len] = b'#' + (rest % LEADING_DIGITS) as u8;
+        rest /= LEADING_DIGITS;
+        len += 1;
+    }
+    out.extend(leading[..len].iter().rev());
+    let last = b'@' + (n % LAST_DIGITS) as u8;
+    out.push(if last >= b'\\' { last + 1 } else { last });
 }
 
 fn push_number(out: &mut Vec<u8>, n: u32) {
@@ -867,14 +899,40 @@ mod tests {
         &index[&format!("words/{file}.json")][word]
     }
 
+    /// The numbers of a coded list, read as search.js reads them.
+    fn decoded(coded: &Value) -> Vec<u64> {
+        let mut out = Vec::new();
+        let mut value = 0u64;
+        for c in coded.as_str().expect("a coded list is a string").bytes() {
+            if c < b'@' {
+                value = value * u64::from(LEADING_DIGITS) + u64::from(c - b'#');
+            } else {
+                let digit = c - if c > b'\\' { b'A' } else { b'@' };
+                out.push(value * u64::from(LAST_DIGITS) + u64::from(digit));
+                value = 0;
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn coded_numbers_read_back_and_need_no_escape() {
+        let numbers = [0, 1, 28, 61, 62, 63, 91, 1797, 1798, 99_999, u32::MAX];
+        let mut out = Vec::new();
+        for n in numbers {
+            push_coded(&mut out, n);
+        }
+        assert!(out.iter().all(|c| (b'#'..=b'~').contains(c) && *c != b'\\'));
+        assert_eq!(out[..4], *b"@A]~", "one character each under 62");
+        let text = String::from_utf8(out).unwrap();
+        let back = decoded(&Value::String(text));
+        let expected: Vec<u64> = numbers.iter().map(|&n| u64::from(n)).collect();
+        assert_eq!(back, expected);
+    }
+
     /// Groups `weight, count, doc...` as (doc, weight) pairs.
     fn postings(groups: &Value) -> Vec<(u64, u64)> {
-        let list: Vec<u64> = groups
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|n| n.as_u64().unwrap())
-            .collect();
+        let list = decoded(groups);
         let mut out = Vec::new();
         let mut i = 0;
         while i < list.len() {
@@ -934,13 +992,8 @@ mod tests {
         for &(d, weight) in &all {
             let file = &index[&format!("counts/{}.json", d / DOCS_PER_FILE as u64)];
             let k = (d % DOCS_PER_FILE as u64) as usize;
-            let length = file["lengths"][k].as_u64().unwrap() as u32;
-            let pairs: Vec<u64> = file["counts"][k]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|n| n.as_u64().unwrap())
-                .collect();
+            let length = decoded(&file["lengths"])[k] as u32;
+            let pairs = decoded(&file["counts"][k]);
             let mut at = 0;
             let count = pairs.chunks(2).find_map(|p| {
                 at += p[0];
@@ -964,7 +1017,7 @@ mod tests {
         let texts = &index["docs/0.json"];
         assert_eq!(texts["url"][5], "models/doc 5/");
         assert_eq!(texts["title"][5], "Doc 5");
-        assert_eq!(texts["kind"][5], "model");
+        assert_eq!(meta["models"], 2000, "every test document is a model");
         assert!(texts["text"][5].as_str().unwrap().ends_with("filler2 rare"));
         assert!(index.contains_key("docs/249.json") && !index.contains_key("docs/250.json"));
     }

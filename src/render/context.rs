@@ -305,12 +305,13 @@ pub fn page_summary(catalog: &Catalog, page: &Page) -> Value {
     })
 }
 
+/// A page's full value: its summary, its rendered text and the table of
+/// contents to show (see [`crate::markdown::Rendered::toc_shown`]).
 pub fn page_value(catalog: &Catalog, page: &Page, content: &str, toc: &[TocEntry]) -> Value {
     let mut v = page_summary(catalog, page);
     if let Some(obj) = v.as_object_mut() {
         obj.insert("content".into(), json!(content));
-        let show_toc = page.source.front.toc.unwrap_or(true);
-        obj.insert("toc".into(), if show_toc { json!(toc) } else { json!([]) });
+        obj.insert("toc".into(), json!(toc));
     }
     v
 }

@@ -679,7 +679,10 @@ impl<'a> Renderer<'a> {
         ctx.insert("current_path", &path);
         if let Some(p) = page {
             match rendered {
-                Some(r) => ctx.insert("page", &page_value(c, p, &r.html, &r.toc)),
+                Some(r) => {
+                    let toc = r.toc_shown(p.source.front.toc);
+                    ctx.insert("page", &page_value(c, p, &r.html, toc));
+                }
                 None if !first_page => ctx.insert("page", &page_value(c, p, "", &[])),
                 None => {}
             }
@@ -702,11 +705,13 @@ impl<'a> Renderer<'a> {
                 let m = &c.models[*i];
                 let value = model_value(c, *i);
                 let value = match rendered {
-                    Some(r) => with_prose(value, r.html.clone(), &r.toc),
+                    Some(r) => with_prose(value, r.html.clone(), r.toc_shown(None)),
                     None => with_prose(value, String::new(), &[]),
                 };
                 ctx.insert("model", &value);
-                ctx.insert("json_ld", &model_json_ld(c, *i));
+                if c.config.json_ld {
+                    ctx.insert("json_ld", &model_json_ld(c, *i));
+                }
                 Some((m.file.clone(), SourceText::InSite(self.site_root.clone())))
             }
             _ => page.map(|p| {
@@ -830,7 +835,11 @@ impl<'a> Renderer<'a> {
             })
         });
         let hash = match &result {
-            Ok(r) => Fingerprint::new().str(&r.html).json(&r.toc).finish(),
+            Ok(r) => Fingerprint::new()
+                .str(&r.html)
+                .json(&r.toc)
+                .u64(r.words as u64)
+                .finish(),
             Err(_) => 0,
         };
         let entry = Arc::new(MarkdownEntry {
@@ -1131,10 +1140,12 @@ fn model_entries(
             let value = model_value(c, i);
             let mut ctx = Context::new();
             ctx.insert("m", &row_value(&value));
-            let value_hash = Fingerprint::new()
-                .json(&value)
-                .str(&model_json_ld(c, i))
-                .finish();
+            let mut value_hash = Fingerprint::new();
+            value_hash.json(&value);
+            if c.config.json_ld {
+                value_hash.str(&model_json_ld(c, i));
+            }
+            let value_hash = value_hash.finish();
             drop(value);
             let render = |name: &str| {
                 templates

@@ -26,6 +26,24 @@
   var meta = null;
   var files = {};
 
+  // The numbers of a coded list (search.rs, `push_coded`): each number is
+  // its leading digits, '#' to '?' in base 29, then one last digit, '@' to
+  // '~' without the backslash, in base 62.
+  function decoded(text) {
+    var out = [];
+    var value = 0;
+    for (var i = 0; i < text.length; i++) {
+      var c = text.charCodeAt(i);
+      if (c < 64) {
+        value = value * 29 + c - 35;
+      } else {
+        out.push(value * 62 + c - (c > 92 ? 65 : 64));
+        value = 0;
+      }
+    }
+    return out;
+  }
+
   function getJson(url) {
     if (!files[url]) {
       files[url] = fetch(url).then(function (r) {
@@ -96,7 +114,7 @@
     this.known = new Map(); // document -> weight
     this.depth = 0; // postings read
     this.theta = 0; // no document not yet read weighs more than this
-    this.add(entry.top);
+    this.add(decoded(entry.top));
   }
 
   // Reads postings: groups `weight, count, doc...`, best first.
@@ -272,8 +290,10 @@
     return Promise.all(
       numbers.map(function (n) {
         return getJson(dir + 'counts/' + n + '.json').then(function (f) {
-          f.counts.forEach(function (pairs, i) {
-            var norm = k1 * (1 - b + (b * f.lengths[i]) / average);
+          var lengths = decoded(f.lengths);
+          f.counts.forEach(function (coded, i) {
+            var pairs = decoded(coded);
+            var norm = k1 * (1 - b + (b * lengths[i]) / average);
             var vector = new Map();
             for (var j = 0, id = 0; j < pairs.length; j += 2) {
               id += pairs[j];
@@ -297,7 +317,7 @@
           if (f.word !== e.word) throw new Error('postings/' + n + '.json holds “' + f.word + '”, not “' + e.word + '”');
           var before = e.depth;
           e.next += 1;
-          e.add(f.postings);
+          e.add(decoded(f.postings));
           self.read += e.depth - before;
         });
       })
@@ -473,12 +493,12 @@
     });
   }
 
-  // A document: { url, title, kind, text }.
+  // A document: { url, title, kind, text }; the models come first.
   function documentOf(m, doc) {
     var n = Math.floor(doc / m.docs_per_file);
     return getJson(dir + 'docs/' + n + '.json').then(function (f) {
       var i = doc - n * m.docs_per_file;
-      return { url: base + f.url[i], title: f.title[i], kind: f.kind[i], text: f.text[i] };
+      return { url: base + f.url[i], title: f.title[i], kind: doc < m.models ? 'model' : 'page', text: f.text[i] };
     });
   }
 
