@@ -47,7 +47,7 @@
 //! - `docs/<n>.json`: documents `n × docs_per_file ..`, as lists
 //!   `{url, title, text}`: the URL relative to the site root, the title
 //!   and an excerpt for the result (the summary or
-//!   description, else the start of the prose, at most 200 characters).
+//!   description and the start of the prose, at most 160 characters).
 //! - `counts/<n>.json`: `{lengths, counts}` for the same documents: each
 //!   one's length (one coded list), and for each, the common words it holds
 //!   with their counts, coded `id, count, id, count, ...`, ids ascending,
@@ -142,12 +142,7 @@ fn page_record(page: &Page) -> Record {
     push_words(&mut text, page.title());
     push_words(&mut text, &f.description);
     push_words(&mut text, &body);
-    let lead: &str = if f.description.trim().is_empty() {
-        &body
-    } else {
-        &f.description
-    };
-    let mut excerpt = excerpt_of(&[lead]);
+    let mut excerpt = excerpt_of(&[&f.description, &body]);
     if excerpt.is_empty() {
         excerpt = excerpt_of(&[&text]);
     }
@@ -203,13 +198,7 @@ fn model_record(catalog: &Catalog, index: usize) -> Record {
     }
     let prose = prose.unwrap_or_default();
     push_words(&mut text, &prose);
-    // The summary says what the model is; the prose only when there is none.
-    let lead: &str = if d.summary.trim().is_empty() {
-        &prose
-    } else {
-        &d.summary
-    };
-    let mut excerpt = excerpt_of(&[lead]);
+    let mut excerpt = excerpt_of(&[&d.summary, &prose]);
     if excerpt.is_empty() {
         // Nothing but facts: show them rather than nothing.
         excerpt = excerpt_of(&[&text]);
@@ -284,7 +273,7 @@ const TOP_POSTINGS: usize = 512;
 const WORD_FILE_BYTES: usize = 8 * 1024;
 
 /// The longest excerpt a document keeps for its result, in characters.
-const EXCERPT_CHARS: usize = 200;
+const EXCERPT_CHARS: usize = 160;
 
 /// How many documents are read and have their words counted at once: only
 /// one batch's texts are ever held, and each batch's text files are written

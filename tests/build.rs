@@ -386,15 +386,18 @@ fn search_index_is_written() {
     let entry = &words["wikipedia"];
     assert_eq!(entry["df"], 1, "one document: {entry}");
     // Its postings: one group, `weight, count, doc`.
-    let top = entry["top"].as_array().expect("the word is indexed");
+    let top = decoded(entry["top"].as_str().expect("the word is indexed"));
     assert_eq!(top.len(), 3, "one document: {top:?}");
     assert_eq!(top[1], 1);
-    let doc = top[2].as_u64().unwrap();
+    let doc = top[2];
+    assert!(
+        doc < meta["models"].as_u64().unwrap(),
+        "the document is a model"
+    );
     let texts = json(&format!("docs/{}.json", doc / per_file));
     let i = (doc % per_file) as usize;
     assert_eq!(texts["url"][i], "models/bert-base-uncased/");
     assert_eq!(texts["title"][i], "BERT base uncased");
-    assert_eq!(texts["kind"][i], "model");
     let text = texts["text"][i].as_str().unwrap();
     assert!(text.contains("Trained on books and Wikipedia."), "{text}");
     assert!(!text.contains("@/guides"), "link targets are not text");
@@ -402,8 +405,73 @@ fn search_index_is_written() {
     // the dictionary's are needed, though every document has its counts.
     assert!(!site.exists("public/search-index/postings"));
     let counts = json("counts/0.json");
-    assert_eq!(counts["lengths"].as_array().unwrap().len(), 6);
+    assert_eq!(decoded(counts["lengths"].as_str().unwrap()).len(), 6);
     assert_eq!(counts["counts"].as_array().unwrap().len(), 6);
+}
+
+/// A coded list of the search index read back, as search.js reads it:
+/// digits `#` to `?` lead (base 29), one of `@` to `~` but `\` ends a
+/// number (base 62).
+fn decoded(coded: &str) -> Vec<u64> {
+    let mut out = Vec::new();
+    let mut value = 0u64;
+    for c in coded.bytes() {
+        if c < b'@' {
+            value = value * 29 + u64::from(c - b'#');
+        } else {
+            let digit = c - if c > b'\\' { b'A' } else { b'@' };
+            out.push(value * 62 + u64::from(digit));
+            value = 0;
+        }
+    }
+    out
+}
+
+#[test]
+fn a_table_of_contents_is_shown_for_a_long_text_or_when_the_front_matter_asks() {
+    let site = Site::new();
+    let long: String = (0..420).map(|n| format!("word{n} ")).collect();
+    site.write(
+        "site/guides/long.md",
+        &format!("---\ntitle: Long\n---\n\n## One\n\n{long}\n\n## Two\n\nMore.\n"),
+    );
+    site.write(
+        "site/guides/short.md",
+        "---\ntitle: Short\n---\n\n## One\n\nA little.\n\n## Two\n\nMore.\n",
+    );
+    site.write(
+        "site/guides/asked.md",
+        "---\ntitle: Asked\ntoc: true\n---\n\n## One\n\nA little.\n\n## Two\n\nMore.\n",
+    );
+    site.write(
+        "site/guides/refused.md",
+        &format!("---\ntitle: Refused\ntoc: false\n---\n\n## One\n\n{long}\n\n## Two\n\nMore.\n"),
+    );
+    site.write(
+        "site/models/bert-base-uncased.md",
+        &format!("## Use\n\n{long}\n\n## Limits\n\nSome.\n"),
+    );
+    site.write(
+        "site/models/biobert.md",
+        "## Use\n\nBriefly.\n\n## Limits\n\nSome.\n",
+    );
+    site.build().expect_code(0);
+    let toc = "<nav class=\"toc\" aria-label=\"On this page\">";
+    for (page, shown) in [
+        ("guides/long", true),
+        ("guides/short", false),
+        ("guides/asked", true),
+        ("guides/refused", false),
+        ("models/bert-base-uncased", true),
+        ("models/biobert", false),
+    ] {
+        let html = site.read(&format!("public/{page}/index.html"));
+        assert_eq!(html.contains(toc), shown, "{page}");
+        assert!(
+            html.contains("<a href=\"#two\">") || html.contains("<a href=\"#limits\">"),
+            "{page}: headings keep their anchors"
+        );
+    }
 }
 
 #[test]
@@ -429,6 +497,22 @@ fn search_can_be_turned_off() {
 #[test]
 fn model_page_has_json_ld_with_data_text_escaped() {
     let site = Site::new();
+    let plain = {
+        site.write(
+            "data/models/evil.yaml",
+            "name: Plain\ncreator: google\ncategory: generative\n",
+        );
+        site.build().expect_code(0);
+        site.read("public/models/evil/index.html")
+    };
+    assert!(
+        !plain.contains("application/ld+json"),
+        "JSON-LD is asked for"
+    );
+    site.write(
+        "modelsite.toml",
+        &format!("title = \"Test Atlas\"\nbase_url = \"{BASE_URL}\"\n\n[build]\njson_ld = true\n\n[link_check]\nexternal = false\n"),
+    );
     site.write(
         "data/models/evil.yaml",
         "name: \"</script><script>alert(1)</script>\"\nsummary: \"a & b\"\ncreator: google\ncategory: generative\nreleased: \"2024-01\"\nbase_model: bert-base-uncased\n",

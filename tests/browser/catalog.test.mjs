@@ -98,7 +98,7 @@ async function write(root, rel, text) {
 }
 
 async function makeSite(root) {
-  await write(root, 'modelsite.toml', 'title = "Test Atlas"\ndescription = "Models for the browser tests."\nbase_url = "https://example.test/atlas/"\n\n[link_check]\nexternal = false\n');
+  await write(root, 'modelsite.toml', 'title = "Test Atlas"\ndescription = "Models for the browser tests."\nbase_url = "https://example.test/atlas/"\n\n[build]\njson_ld = true\n\n[link_check]\nexternal = false\n');
   await write(root, 'data/creators.yaml', 'acme:\n  name: Acme Labs\n  kind: company\nmetaish:\n  name: Metaish Research\n  kind: lab\n');
   await write(
     root,
