@@ -718,6 +718,23 @@ fn push_coded(out: &mut Vec<u8>, n: u32) {
     out.push(if last >= b'\\' { last + 1 } else { last });
 }
 
+/// The numbers of a coded list (see [`push_coded`]), as search.js reads
+/// them; for programs and tests that read the index.
+pub fn decoded(coded: &str) -> Vec<u64> {
+    let mut out = Vec::new();
+    let mut value = 0u64;
+    for c in coded.bytes() {
+        if c < b'@' {
+            value = value * u64::from(LEADING_DIGITS) + u64::from(c - b'#');
+        } else {
+            let digit = c - if c > b'\\' { b'A' } else { b'@' };
+            out.push(value * u64::from(LAST_DIGITS) + u64::from(digit));
+            value = 0;
+        }
+    }
+    out
+}
+
 fn push_number(out: &mut Vec<u8>, n: u32) {
     use std::io::Write;
     // Writing to a Vec cannot fail.
@@ -888,20 +905,9 @@ mod tests {
         &index[&format!("words/{file}.json")][word]
     }
 
-    /// The numbers of a coded list, read as search.js reads them.
-    fn decoded(coded: &Value) -> Vec<u64> {
-        let mut out = Vec::new();
-        let mut value = 0u64;
-        for c in coded.as_str().expect("a coded list is a string").bytes() {
-            if c < b'@' {
-                value = value * u64::from(LEADING_DIGITS) + u64::from(c - b'#');
-            } else {
-                let digit = c - if c > b'\\' { b'A' } else { b'@' };
-                out.push(value * u64::from(LAST_DIGITS) + u64::from(digit));
-                value = 0;
-            }
-        }
-        out
+    /// A coded list held in a JSON value.
+    fn decoded_value(coded: &Value) -> Vec<u64> {
+        decoded(coded.as_str().expect("a coded list is a string"))
     }
 
     #[test]
@@ -914,14 +920,14 @@ mod tests {
         assert!(out.iter().all(|c| (b'#'..=b'~').contains(c) && *c != b'\\'));
         assert_eq!(out[..4], *b"@A]~", "one character each under 62");
         let text = String::from_utf8(out).unwrap();
-        let back = decoded(&Value::String(text));
+        let back = decoded(&text);
         let expected: Vec<u64> = numbers.iter().map(|&n| u64::from(n)).collect();
         assert_eq!(back, expected);
     }
 
     /// Groups `weight, count, doc...` as (doc, weight) pairs.
     fn postings(groups: &Value) -> Vec<(u64, u64)> {
-        let list = decoded(groups);
+        let list = decoded_value(groups);
         let mut out = Vec::new();
         let mut i = 0;
         while i < list.len() {
@@ -981,8 +987,8 @@ mod tests {
         for &(d, weight) in &all {
             let file = &index[&format!("counts/{}.json", d / DOCS_PER_FILE as u64)];
             let k = (d % DOCS_PER_FILE as u64) as usize;
-            let length = decoded(&file["lengths"])[k] as u32;
-            let pairs = decoded(&file["counts"][k]);
+            let length = decoded_value(&file["lengths"])[k] as u32;
+            let pairs = decoded_value(&file["counts"][k]);
             let mut at = 0;
             let count = pairs.chunks(2).find_map(|p| {
                 at += p[0];

@@ -4,6 +4,7 @@
 mod common;
 
 use common::{BASE_URL, Site, run_in};
+use modelsite::search::decoded;
 
 fn built() -> Site {
     let site = Site::new();
@@ -407,24 +408,6 @@ fn search_index_is_written() {
     let counts = json("counts/0.json");
     assert_eq!(decoded(counts["lengths"].as_str().unwrap()).len(), 6);
     assert_eq!(counts["counts"].as_array().unwrap().len(), 6);
-}
-
-/// A coded list of the search index read back, as search.js reads it:
-/// digits `#` to `?` lead (base 29), one of `@` to `~` but `\` ends a
-/// number (base 62).
-fn decoded(coded: &str) -> Vec<u64> {
-    let mut out = Vec::new();
-    let mut value = 0u64;
-    for c in coded.bytes() {
-        if c < b'@' {
-            value = value * 29 + u64::from(c - b'#');
-        } else {
-            let digit = c - if c > b'\\' { b'A' } else { b'@' };
-            out.push(value * 62 + u64::from(digit));
-            value = 0;
-        }
-    }
-    out
 }
 
 #[test]
