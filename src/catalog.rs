@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use crate::config::Config;
 use crate::error::{Errors, SiteError, did_you_mean};
-use crate::source::data::{Category, Creator, Library, ModelData, Seg, Source, YamlFile};
+use crate::source::data::{Category, Creator, Library, License, ModelData, Seg, Source, YamlFile};
 use crate::source::pages::{PageSource, url_path};
 use crate::source::{IdMap, MapFile, ModelSource, PAGES_DIR, SiteSource, is_valid_id};
 
@@ -88,6 +88,8 @@ pub struct Catalog {
     pub categories: IdMap<Category>,
     pub sources: IdMap<Source>,
     pub libraries: IdMap<Library>,
+    /// What each licence allows (`data/licenses.yaml`), by licence id.
+    pub licenses: IdMap<License>,
     pub other_data: serde_json::Map<String, serde_json::Value>,
     /// The map files as read (creators, categories, sources, libraries),
     /// to say where a value came from.
@@ -278,7 +280,12 @@ pub fn resolve(config: &Config, mut source: SiteSource) -> Result<Catalog, Error
         })
         .collect();
 
-    let taxonomies = build_taxonomies(&models, &source.creators, &source.categories);
+    let taxonomies = build_taxonomies(
+        &models,
+        &source.creators,
+        &source.categories,
+        &source.licenses.entries,
+    );
     let (pages, sections) = place_pages(
         source.pages,
         &taxonomies,
@@ -292,6 +299,7 @@ pub fn resolve(config: &Config, mut source: SiteSource) -> Result<Catalog, Error
         &source.categories.file,
         &source.sources.file,
         &source.libraries.file,
+        &source.licenses.file,
     ]
     .into_iter()
     .flatten()
@@ -305,6 +313,7 @@ pub fn resolve(config: &Config, mut source: SiteSource) -> Result<Catalog, Error
         categories: source.categories.entries,
         sources: source.sources.entries,
         libraries: source.libraries.entries,
+        licenses: source.licenses.entries,
         other_data: source.other_data,
         taxonomies,
         pages,
@@ -729,6 +738,20 @@ pub const LICENSE_KINDS: [&str; 7] = [
     "unknown",
 ];
 
+/// The words for each of [`LICENSE_KINDS`], as the chooser offers them
+/// and a licence page names its licence's kind.
+pub fn license_kind_label(kind: &str) -> &'static str {
+    match kind {
+        "permissive" => "Permissive (Apache, MIT, BSD, CC BY)",
+        "copyleft" => "Copyleft: share changes alike (GPL, CC BY-SA)",
+        "use-restrictions" => "Open, with use restrictions (OpenRAIL)",
+        "community" => "Own terms with conditions (Llama, Gemma, …)",
+        "non-commercial" => "Non-commercial only",
+        "proprietary" => "Proprietary",
+        _ => "Not stated or unknown",
+    }
+}
+
 /// Licence ids by kind: an id belongs to a kind when it starts with one
 /// of the kind's prefixes. Looked at in order; what matches none is a
 /// licence with terms of its own (`community`).
@@ -820,6 +843,7 @@ fn build_taxonomies(
     models: &[Model],
     creators: &MapFile<Creator>,
     categories: &MapFile<Category>,
+    licenses: &IdMap<License>,
 ) -> Vec<Taxonomy> {
     let mut by_category: HashMap<&str, Vec<usize>> = HashMap::default();
     let mut by_creator: HashMap<&str, Vec<usize>> = HashMap::default();
@@ -877,7 +901,10 @@ fn build_taxonomies(
         .map(|(id, models)| Term {
             id: id.to_string(),
             slug: term_slug(id),
-            name: license_name(id),
+            name: licenses
+                .get(id)
+                .and_then(|l| l.name.clone())
+                .unwrap_or_else(|| license_name(id)),
             description: String::new(),
             models,
         })

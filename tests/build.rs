@@ -770,3 +770,33 @@ fn names_file_has_a_line_a_model_with_tabs_only_between_fields() {
     assert!(lines.contains(&"tabbed\tTab here and there"), "{lines:?}");
     assert!(lines.iter().all(|l| l.matches('\t').count() == 1));
 }
+
+#[test]
+fn a_licence_page_answers_what_the_licence_allows_from_the_licence_data() {
+    let site = Site::new();
+    site.write(
+        "data/licenses.yaml",
+        "apache-2.0:\n  commercial: yes\n  summary: Use it for anything & keep the notices.\n  restrictions:\n    - Keep the licence with every copy.\n  url: https://www.apache.org/licenses/LICENSE-2.0\n",
+    );
+    site.build().expect_code(0);
+    let page = site.read("public/licenses/apache-2.0/index.html");
+    for shown in [
+        "What this licence allows",
+        "<dt>Commercial use</dt><dd>Allowed</dd>",
+        "Use it for anything &amp; keep the notices.",
+        "<li>Keep the licence with every copy.</li>",
+        r#"<a href="https://www.apache.org/licenses/LICENSE-2.0">Read the licence text</a>"#,
+    ] {
+        assert!(page.contains(shown), "the licence page shows {shown:?}");
+    }
+    // The kind is named in the chooser's words.
+    let kind = "Permissive (Apache, MIT, BSD, CC BY)";
+    assert!(page.contains(&format!("<dt>Kind</dt><dd>{kind}</dd>")));
+    let chooser = site.read("public/choose/index.html");
+    assert!(chooser.contains(kind), "the chooser offers the same kind");
+    // A licence without facts says what it can: its kind.
+    site.write("data/licenses.yaml", "");
+    site.build().expect_code(0);
+    let page = site.read("public/licenses/apache-2.0/index.html");
+    assert!(page.contains("Not stated here") && !page.contains("Read the licence text"));
+}

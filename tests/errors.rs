@@ -541,3 +541,16 @@ fn a_long_message_stays_on_one_line_when_not_printed_to_a_terminal() {
         run.stderr
     );
 }
+
+#[test]
+fn a_licence_fact_with_a_wrong_value_is_located_with_the_values_it_takes() {
+    let (_, run) = fails_after(|s| {
+        s.write(
+            "data/licenses.yaml",
+            "mit:\n  summary: Short.\n  commercial: maybe\n",
+        );
+    });
+    run.expect_stderr("data/licenses.yaml:3:15")
+        .expect_stderr("maybe")
+        .expect_stderr("yes");
+}

@@ -8,7 +8,8 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value, json};
 
 use crate::catalog::{
-    Catalog, LICENSE_KINDS, Page, Taxonomy, Term, license_kind, license_name, task_name, term_slug,
+    Catalog, LICENSE_KINDS, Page, Taxonomy, Term, license_kind, license_kind_label, license_name,
+    task_name, term_slug,
 };
 use crate::markdown::TocEntry;
 use crate::source::data::{Access, CreatorKind, Status};
@@ -282,11 +283,39 @@ pub fn term_value(catalog: &Catalog, t: &Taxonomy, term: &Term) -> Value {
             json!(format!("{}?{q}", catalog.config.url("models/"))),
         );
     }
+    if t.id == "licenses"
+        && let Some(obj) = v.as_object_mut()
+    {
+        obj.insert("license".to_string(), license_value(catalog, &term.id));
+    }
     if t.id == "creators"
         && let (Some(c), Some(obj)) = (catalog.creators.get(&term.id), v.as_object_mut())
     {
         insert_if(obj, "kind", c.kind.map(|k| json!(k)));
         insert_if(obj, "homepage", c.url.as_ref().map(|u| json!(u)));
+    }
+    v
+}
+
+/// What the licence `id` allows, for its licence page: its kind (in the
+/// chooser's words) and the facts of `data/licenses.yaml`, when it has them.
+fn license_value(catalog: &Catalog, id: &str) -> Value {
+    let kind = license_kind(id);
+    let mut v = json!({ "kind": kind, "kind_label": license_kind_label(kind) });
+    if let (Some(l), Some(obj)) = (catalog.licenses.get(id), v.as_object_mut()) {
+        insert_if(
+            obj,
+            "commercial",
+            l.commercial.map(|c| json!({ "id": c, "label": c.label() })),
+        );
+        if !l.summary.is_empty() {
+            obj.insert("summary".into(), json!(l.summary));
+        }
+        if !l.restrictions.is_empty() {
+            obj.insert("restrictions".into(), json!(l.restrictions));
+        }
+        insert_if(obj, "text_url", l.url.as_ref().map(|u| json!(u)));
+        insert_if(obj, "source", l.source.as_ref().map(|u| json!(u)));
     }
     v
 }
@@ -549,7 +578,14 @@ pub fn finder_facets(catalog: &Catalog) -> Value {
             kinds
                 .get(k)
                 .filter(|(_, count)| *count > 0)
-                .map(|(ids, count)| json!({ "id": k, "licenses": ids, "count": count }))
+                .map(|(ids, count)| {
+                    json!({
+                        "id": k,
+                        "label": license_kind_label(k),
+                        "licenses": ids,
+                        "count": count,
+                    })
+                })
         })
         .collect();
     json!({

@@ -457,6 +457,48 @@ pub struct Library {
     pub description: String,
 }
 
+/// `data/licenses.yaml` entries, by licence id (the `license` of a model):
+/// what the licence allows, read from its text, for its licence page.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct License {
+    /// A name for an id the generator does not know.
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub commercial: Option<Commercial>,
+    #[serde(default)]
+    pub summary: String,
+    #[serde(default)]
+    pub restrictions: Vec<String>,
+    /// The licence text.
+    #[serde(default)]
+    pub url: Option<String>,
+    /// Where the facts were read, when not at `url`.
+    #[serde(default)]
+    pub source: Option<String>,
+}
+
+/// Whether a licence allows commercial use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Commercial {
+    Yes,
+    Conditions,
+    No,
+}
+
+impl Commercial {
+    /// The answer as a licence page shows it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Commercial::Yes => "Allowed",
+            Commercial::Conditions => "Allowed, with conditions",
+            Commercial::No => "Not allowed",
+        }
+    }
+}
+
 /// A YAML file as read, kept for error positions.
 #[derive(Debug, Clone)]
 pub struct YamlFile {

@@ -18,7 +18,7 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::error::{Errors, SiteError};
-use data::{Category, Creator, Library, ModelData, Seg, Source, YamlFile};
+use data::{Category, Creator, Library, License, ModelData, Seg, Source, YamlFile};
 use pages::PageSource;
 
 /// Entries by id, in the order of their file.
@@ -29,7 +29,7 @@ pub const MODELS_DIR: &str = "data/models";
 /// Folder of Markdown pages, relative to the site root.
 pub const PAGES_DIR: &str = "site";
 /// The data files whose shape the schema defines.
-pub const SCHEMA_FILES: [&str; 4] = ["creators", "categories", "sources", "libraries"];
+pub const SCHEMA_FILES: [&str; 5] = ["creators", "categories", "sources", "libraries", "licenses"];
 
 /// One model file, parsed.
 #[derive(Debug, Clone)]
@@ -91,6 +91,8 @@ pub struct SiteSource {
     pub categories: MapFile<Category>,
     pub sources: MapFile<Source>,
     pub libraries: MapFile<Library>,
+    /// What each licence allows, by licence id.
+    pub licenses: MapFile<License>,
     /// Any other `data/<stem>.yaml`, by stem.
     pub other_data: serde_json::Map<String, serde_json::Value>,
     /// Pages under `site/`, except model prose.
@@ -171,6 +173,7 @@ enum Input {
     Categories(MapFile<Category>, Option<SiteError>),
     Sources(MapFile<Source>, Option<SiteError>),
     Libraries(MapFile<Library>, Option<SiteError>),
+    Licenses(MapFile<License>, Option<SiteError>),
     OtherData(Result<serde_json::Value, SiteError>),
     Page(Result<PageSource, SiteError>),
     Prose(String, Result<Arc<PageSource>, SiteError>),
@@ -336,7 +339,8 @@ impl SourceFiles {
                 Input::Creators(..)
                 | Input::Categories(..)
                 | Input::Sources(..)
-                | Input::Libraries(..) => {}
+                | Input::Libraries(..)
+                | Input::Licenses(..) => {}
             }
         }
         let creators = self.schema_file("creators", &mut errors, |i| match i {
@@ -355,6 +359,10 @@ impl SourceFiles {
             Input::Libraries(m, e) => Some((m, e)),
             _ => None,
         });
+        let licenses = self.schema_file("licenses", &mut errors, |i| match i {
+            Input::Licenses(m, e) => Some((m, e)),
+            _ => None,
+        });
         errors.0.extend(other_errors);
         errors.0.extend(page_errors);
         errors.into_result(SiteSource {
@@ -363,6 +371,7 @@ impl SourceFiles {
             categories,
             sources,
             libraries,
+            licenses,
             other_data,
             pages,
             model_prose,
@@ -446,6 +455,10 @@ fn read_input(root: &Path, rel: &Path, kind: Kind) -> Input {
             "sources" => {
                 let (m, e) = read_map(root, rel, "a source");
                 Input::Sources(m, e)
+            }
+            "licenses" => {
+                let (m, e) = read_map_checked(root, rel, "a licence", license_id_problem);
+                Input::Licenses(m, e)
             }
             _ => {
                 let (m, e) = read_map(root, rel, "a library");
@@ -597,13 +610,34 @@ fn read_map<T: for<'de> serde::Deserialize<'de>>(
     rel: &Path,
     what: &str,
 ) -> (MapFile<T>, Option<SiteError>) {
+    read_map_checked(root, rel, what, id_problem)
+}
+
+/// What is wrong with a key of `data/licenses.yaml`, or `None`: a licence
+/// id is written as the models write it (`openrail++`, SPDX ids), so it
+/// only has to be one word.
+fn license_id_problem(id: &str) -> Option<String> {
+    if id.is_empty() || id.chars().any(|c| c.is_whitespace() || c == '/') {
+        Some("a licence id is one word without spaces or `/`, as in a model's `license`".into())
+    } else {
+        None
+    }
+}
+
+/// A map file whose keys `problem` checks.
+fn read_map_checked<T: for<'de> serde::Deserialize<'de>>(
+    root: &Path,
+    rel: &Path,
+    what: &str,
+    problem: fn(&str) -> Option<String>,
+) -> (MapFile<T>, Option<SiteError>) {
     let file = match YamlFile::read(root, rel) {
         Ok(f) => f,
         Err(e) => return (MapFile::default(), Some(e)),
     };
     match file.parse::<IdMap<T>>(what) {
         Ok(entries) => {
-            let bad = entries.keys().find_map(|id| Some((id, id_problem(id)?)));
+            let bad = entries.keys().find_map(|id| Some((id, problem(id)?)));
             let error = bad.map(|(id, problem)| {
                 let (line, column) = file.locate(&[Seg::Key(id)]);
                 SiteError::new(format!("`{id}` is not a valid id for {what}: {problem}"))
