@@ -61,8 +61,9 @@ impl Page {
 pub struct Taxonomy {
     /// `categories`, `creators`, `tasks`, `licenses`: also its URL path.
     pub id: &'static str,
-    pub title: &'static str,
-    pub singular: &'static str,
+    /// In the site's words (`[text]` for the licences').
+    pub title: String,
+    pub singular: String,
     pub terms: Vec<Term>,
 }
 
@@ -281,6 +282,7 @@ pub fn resolve(config: &Config, mut source: SiteSource) -> Result<Catalog, Error
         .collect();
 
     let taxonomies = build_taxonomies(
+        &config.text,
         &models,
         &source.creators,
         &source.categories,
@@ -683,12 +685,7 @@ pub const KNOWN_TASKS: &[&str] = &[
 
 /// A readable name for a task id: `text-generation` -> "Text generation".
 pub fn task_name(id: &str) -> String {
-    let words = id.replace('-', " ");
-    let mut chars = words.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
+    crate::config::capitalized(&id.replace('-', " "))
 }
 
 /// A readable name for a licence id.
@@ -840,6 +837,7 @@ pub fn term_slug(id: &str) -> String {
 }
 
 fn build_taxonomies(
+    text: &crate::config::TextConfig,
     models: &[Model],
     creators: &MapFile<Creator>,
     categories: &MapFile<Category>,
@@ -913,26 +911,26 @@ fn build_taxonomies(
     vec![
         Taxonomy {
             id: "categories",
-            title: "Categories",
-            singular: "Category",
+            title: "Categories".into(),
+            singular: "Category".into(),
             terms: category_terms,
         },
         Taxonomy {
             id: "creators",
-            title: "Creators",
-            singular: "Creator",
+            title: "Creators".into(),
+            singular: "Creator".into(),
             terms: creator_terms,
         },
         Taxonomy {
             id: "tasks",
-            title: "Tasks",
-            singular: "Task",
+            title: "Tasks".into(),
+            singular: "Task".into(),
             terms: task_terms,
         },
         Taxonomy {
             id: "licenses",
-            title: "Licenses",
-            singular: "License",
+            title: crate::config::capitalized(&text.licences),
+            singular: crate::config::capitalized(&text.licence),
             terms: license_terms,
         },
     ]

@@ -37,7 +37,17 @@ struct ConfigFile {
     #[serde(default)]
     markdown: MarkdownConfig,
     #[serde(default)]
+    text: TextFile,
+    #[serde(default)]
     extra: toml::Table,
+}
+
+/// `[text]` as written: words of the theme a site may spell its own way.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TextFile {
+    licence: Option<String>,
+    licences: Option<String>,
 }
 
 fn default_theme() -> String {
@@ -184,6 +194,49 @@ pub enum RawHtml {
     Escape,
 }
 
+/// `[text]`: the words the generator and the theme use for a licence,
+/// in lower case. British by default (`licence`, `licences`); a site that
+/// writes `licence = "license"` gets `license` and `licenses` throughout.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TextConfig {
+    pub licence: String,
+    pub licences: String,
+}
+
+impl Default for TextConfig {
+    fn default() -> Self {
+        TextConfig::from_file(TextFile::default())
+    }
+}
+
+impl TextConfig {
+    fn from_file(file: TextFile) -> TextConfig {
+        let licence = file.licence.unwrap_or_else(|| "licence".to_string());
+        let licences = file.licences.unwrap_or_else(|| format!("{licence}s"));
+        TextConfig { licence, licences }
+    }
+
+    /// The words as templates see them (`config.text`): `licence`,
+    /// `licences`, and `Licence`, `Licences` to start a sentence.
+    pub fn value(&self) -> serde_json::Value {
+        serde_json::json!({
+            "licence": self.licence,
+            "licences": self.licences,
+            "Licence": capitalized(&self.licence),
+            "Licences": capitalized(&self.licences),
+        })
+    }
+}
+
+/// `word` with its first letter in upper case (`licences` -> `Licences`).
+pub fn capitalized(word: &str) -> String {
+    let mut chars = word.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
 /// What the command line can override.
 #[derive(Debug, Clone, Default)]
 pub struct Overrides {
@@ -219,6 +272,7 @@ pub struct Config {
     pub search: SearchConfig,
     pub feed: FeedConfig,
     pub markdown: MarkdownConfig,
+    pub text: TextConfig,
     pub extra: serde_json::Value,
 }
 
@@ -307,6 +361,7 @@ impl Config {
             search: file.search,
             feed: file.feed,
             markdown: file.markdown,
+            text: TextConfig::from_file(file.text),
             extra,
         })
     }
@@ -402,6 +457,7 @@ impl Config {
             search: SearchConfig::default(),
             feed: FeedConfig::default(),
             markdown: MarkdownConfig::default(),
+            text: TextConfig::default(),
             extra: serde_json::Value::Null,
         }
     }

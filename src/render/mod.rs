@@ -321,6 +321,7 @@ impl<'a> Renderer<'a> {
             "search_enabled": config.search.enabled,
             "feed_enabled": config.feed.enabled,
             "build_date": chrono::Utc::now().format("%Y-%m-%d").to_string(),
+            "text": config.text.value(),
         });
         let tools: Vec<&'static str> = crate::catalog::tool_paths(config)
             .into_iter()
@@ -333,7 +334,7 @@ impl<'a> Renderer<'a> {
         base.insert("nav", &nav);
         base.insert("guides", &guides);
         base.insert("data", &catalog.other_data);
-        let columns = crate::columns::columns_value();
+        let columns = with_site_words(crate::columns::columns_value(), &config.text);
         base.insert("columns", &columns);
         let base_fp = Fingerprint::new()
             .json(&columns)
@@ -1064,6 +1065,17 @@ impl<'a> Renderer<'a> {
                 (err.to_string(), err.hint.clone())
             })
     }
+}
+
+/// The column table with the licence column's label in the site's word
+/// (`[text] licence`).
+fn with_site_words(mut columns: Value, text: &crate::config::TextConfig) -> Value {
+    if let Some(list) = columns.as_array_mut() {
+        for c in list.iter_mut().filter(|c| c["key"] == "license") {
+            c["label"] = json!(crate::config::capitalized(&text.licence));
+        }
+    }
+    columns
 }
 
 /// Every model's entry, in catalog order: from the memo when the model,

@@ -408,7 +408,7 @@ describe(`a catalog of ${MODEL_COUNT} models in pages of ${PAGE_SIZE}`, () => {
     // No licence stated, the size range, downloadable weights.
     await form.locator('button[type="reset"]').click();
     await waitForCount(page, MODEL_COUNT);
-    await form.locator('summary', { hasText: 'License' }).click();
+    await form.locator('summary', { hasText: 'Licence' }).click();
     await form.locator('input[name="license"][value="none"]').check();
     await waitForCount(page, matching({ license: ['none'] }).length);
     await form.locator('#filter-min').selectOption({ label: '1B' });

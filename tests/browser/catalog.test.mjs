@@ -240,7 +240,7 @@ describe('the catalog, search, comparison and chooser in headless Chromium', () 
     await form.locator('summary', { hasText: 'Task' }).click();
     await form.locator('input[name="task"][value="text-generation"]').check();
     await waitForIds(page, ['alpha-small', 'beta-medium', 'epsilon-code', 'gamma-large', 'theta-old']);
-    await form.locator('summary', { hasText: 'License' }).click();
+    await form.locator('summary', { hasText: 'Licence' }).click();
     await form.locator('input[name="license"][value="apache-2.0"]').check();
     await waitForIds(page, ['alpha-small', 'theta-old']);
     assert.equal(await page.locator('#catalog-status').innerText(), `2 of ${ALL} models`);

@@ -1664,7 +1664,7 @@
       var fits = matches.length;
       countEl.textContent = fits
         ? plural(fits, 'model') + (fits === 1 ? ' fits' : ' fit') + (fits > top.length ? '; the ' + top.length + ' newest:' : ':')
-        : 'No model fits all of that. Loosen an answer: a larger size, another licence or access.';
+        : 'No model fits all of that. Loosen an answer: a larger size, another ' + (root.dataset.licence || 'licence') + ' or access.';
       var mine = ++shown;
       rowsOf(
         data,
@@ -1689,7 +1689,7 @@
           var facts = [
             creator ? creator.name : '',
             size ? size.name : 'unknown size',
-            license ? license.name : 'licence not stated',
+            license ? license.name : (root.dataset.licence || 'licence') + ' not stated',
             acc ? acc.name.toLowerCase().replace('api', 'API') : 'access not stated',
           ];
           if (date) facts.push('released ' + date.id);
