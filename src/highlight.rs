@@ -305,7 +305,16 @@ pub fn highlight(code: &str, lang: &str) -> String {
     let inner = syntax
         .and_then(|syntax| classed_html(code, syntax, ss))
         .unwrap_or_else(|| escape_attr(code));
-    format!("<pre class=\"code\"{lang_attr}><code>{inner}</code></pre>\n")
+    // A block wider than its column scrolls sideways: it takes keyboard
+    // focus, and says what it is to whoever lands on it.
+    let label = if lang.is_empty() {
+        "Code".to_string()
+    } else {
+        format!("Code ({})", escape_attr(lang))
+    };
+    format!(
+        "<pre class=\"code\"{lang_attr} tabindex=\"0\" role=\"group\" aria-label=\"{label}\"><code>{inner}</code></pre>\n"
+    )
 }
 
 /// Where the grammar is between two lines: the parser's state and the
@@ -636,7 +645,7 @@ mod tests {
         let code = "from transformers import AutoModel\nmodel = AutoModel.from_pretrained(\"org-0/model-00000\")\noutputs = model(**inputs)\n";
         assert_eq!(
             highlight(code, "python"),
-            "<pre class=\"code\" data-lang=\"python\"><code>\
+            "<pre class=\"code\" data-lang=\"python\" tabindex=\"0\" role=\"group\" aria-label=\"Code (python)\"><code>\
              <span class=\"hl-k\">from</span> transformers <span class=\"hl-k\">import</span> AutoModel\n\
              model <span class=\"hl-o\">=</span> AutoModel.<span class=\"hl-nf\">from_pretrained</span>(<span class=\"hl-s\">&quot;org-0/model-00000&quot;</span>)\n\
              outputs <span class=\"hl-o\">=</span> <span class=\"hl-nf\">model</span>(<span class=\"hl-o\">**</span>inputs)\n\
@@ -827,7 +836,7 @@ mod tests {
     fn an_unknown_language_is_escaped_text() {
         assert_eq!(
             highlight("a < b", "no-such-language"),
-            "<pre class=\"code\" data-lang=\"no-such-language\"><code>a &lt; b</code></pre>\n"
+            "<pre class=\"code\" data-lang=\"no-such-language\" tabindex=\"0\" role=\"group\" aria-label=\"Code (no-such-language)\"><code>a &lt; b</code></pre>\n"
         );
     }
 
@@ -845,7 +854,7 @@ mod tests {
         assert!(html.contains("&lt;</span> b"), "an operator: {html}");
         assert!(html.contains("&amp;</span> d"), "another: {html}");
         let code = html
-            .strip_prefix("<pre class=\"code\" data-lang=\"python\"><code>")
+            .strip_prefix("<pre class=\"code\" data-lang=\"python\" tabindex=\"0\" role=\"group\" aria-label=\"Code (python)\"><code>")
             .and_then(|h| h.strip_suffix("</code></pre>\n"))
             .expect("one code block");
         assert_eq!(

@@ -202,6 +202,26 @@ fn render_with(env: &MarkdownEnv<'_>, highlighted: bool) -> Result<Rendered, Vec
                 i = end + 1;
                 continue;
             }
+            Event::Start(Tag::Table(_)) => {
+                // A table wider than the text scrolls inside this box, which
+                // takes keyboard focus and is named by the heading above it.
+                let label = match headings.last() {
+                    Some((_, id, _)) => format!("aria-labelledby=\"{}\"", escape_attr(id)),
+                    None => "aria-label=\"Table\"".to_string(),
+                };
+                out.push(Event::Html(CowStr::from(format!(
+                    "<div class=\"table-wrap prose-table\" tabindex=\"0\" role=\"region\" {label}>\n"
+                ))));
+                out.push(event.clone());
+                i += 1;
+                continue;
+            }
+            Event::End(TagEnd::Table) => {
+                out.push(event.clone());
+                out.push(Event::Html(CowStr::from("</div>\n")));
+                i += 1;
+                continue;
+            }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match kind {
                     CodeBlockKind::Fenced(info) => {
@@ -831,7 +851,7 @@ mod tests {
         let r = render_plain("```python\nimport os\n```\n").unwrap();
         assert!(
             r.html
-                .contains("<pre class=\"code\" data-lang=\"python\"><code><span class=\"hl-")
+                .contains("<pre class=\"code\" data-lang=\"python\" tabindex=\"0\" role=\"group\" aria-label=\"Code (python)\"><code><span class=\"hl-")
         );
     }
 }

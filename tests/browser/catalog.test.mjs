@@ -112,7 +112,19 @@ async function makeSite(root) {
   }
   await write(root, 'site/models/delta-bio.md', `## Training\n\nTrained on abstracts from the ${PROSE_WORD} archive of papers.\n`);
   await write(root, 'site/index.md', '---\ntitle: Home\n---\n\nWelcome.\n');
-  await write(root, 'site/guides/choosing.md', '---\ntitle: Choosing a model\ndescription: What to weigh.\n---\n\n## Size\n\nSmaller models answer faster.\n');
+  await write(
+    root,
+    'site/guides/choosing.md',
+    '---\ntitle: Choosing a model\ndescription: What to weigh.\n---\n\n## Size\n\nSmaller models answer faster.\n\n' +
+      '{{ models(category="generative") }}\n\n## Tasks\n\n| you want to | task id | look at |\n|---|---|---|\n' +
+      '| continue or answer a text in any of the languages it was trained on | `text-generation` | Alpha Small, Beta Medium, Gamma Large |\n\n' +
+      '```sh\nmodelsite build --root my-site --offline --base-url https://example.test/a/very/long/path/that/needs/scrolling/ --output-dir public\n```\n',
+  );
+  await write(
+    root,
+    'data/licenses.yaml',
+    'apache-2.0:\n  commercial: yes\n  summary: A permissive licence for any use.\n  restrictions:\n    - Keep the notices.\n  url: https://www.apache.org/licenses/LICENSE-2.0\n',
+  );
 }
 
 before(async () => {
@@ -193,7 +205,9 @@ async function axeCheck(page, what) {
 async function screenshots(page, name) {
   for (const width of [1280, 375]) {
     await page.setViewportSize({ width, height: width === 375 ? 812 : 900 });
-    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${width}.png`), fullPage: width === 375 ? false : true });
+    const file = path.join(SCREENSHOTS, `${name}-${width}.png`);
+    await page.screenshot({ path: file, fullPage: width === 375 ? false : true });
+    console.log(`screenshot: ${file}`);
   }
   await page.setViewportSize({ width: 1280, height: 900 });
 }
@@ -380,6 +394,73 @@ describe('the catalog, search, comparison and chooser in headless Chromium', () 
     await page.goto(compareHref);
     await page.locator('#compare-table thead', { hasText: 'Beta Medium' }).waitFor({ timeout: WAIT_MS });
     await page.context().close();
+  });
+
+  test('a licence page says what the licence allows and links its text', { timeout: TEST_MS }, async () => {
+    const page = await newPage();
+    await open(page, 'licenses/apache-2.0/');
+    const facts = page.locator('.license-facts');
+    assert.match(await facts.locator('h2').innerText(), /What this licence allows/);
+    assert.equal(await facts.locator('dt', { hasText: 'Commercial use' }).locator('xpath=following-sibling::dd').innerText(), 'Allowed');
+    assert.match(await facts.innerText(), /A permissive licence for any use\./);
+    assert.equal(await facts.getByRole('link', { name: 'Read the licence text' }).getAttribute('href'), 'https://www.apache.org/licenses/LICENSE-2.0');
+    await screenshots(page, 'licence');
+    await page.context().close();
+  });
+
+  test('guide tables take the width they need, say when they scroll, and scroll from the keyboard', { timeout: TEST_MS }, async () => {
+    const page = await newPage();
+    await open(page, 'guides/choosing/');
+    const wraps = page.locator('.prose .table-wrap');
+    assert.equal(await wraps.count(), 2, 'the models table and the Markdown table');
+    const widths = await wraps.evaluateAll((boxes) =>
+      boxes.map((b) => [b.getBoundingClientRect().width, b.closest('.prose').getBoundingClientRect().width, b.scrollWidth - b.clientWidth]),
+    );
+    for (const [wide, prose, hidden] of widths) {
+      assert.ok(wide > prose, `at 1280 px a table is ${wide}px wide, wider than the ${prose}px text`);
+      assert.ok(hidden <= 1, 'and shows every column');
+    }
+    assert.equal(await page.locator('.scroll-hint').count(), 0, 'nothing scrolls, so no hint');
+    await page.setViewportSize({ width: 375, height: 812 });
+    await page.locator('.scroll-hint').first().waitFor({ timeout: WAIT_MS });
+    assert.match(await page.locator('.scroll-hint').first().innerText(), /scroll it sideways/);
+    // Each scrolling box takes focus, has a name, and the arrow keys scroll it.
+    for (const box of [wraps.first(), page.locator('pre.code').first()]) {
+      assert.equal(await box.getAttribute('tabindex'), '0');
+      const named = await box.evaluate((b) => b.getAttribute('aria-label') || document.getElementById(b.getAttribute('aria-labelledby') || '')?.textContent);
+      assert.ok(named, 'the box has a name');
+      await box.focus();
+      await page.keyboard.press('ArrowRight');
+      await page.waitForFunction((b) => b.scrollLeft > 0, await box.elementHandle(), { timeout: WAIT_MS });
+    }
+    await page.context().close();
+  });
+
+  test('every kind of page passes axe-core at 1280 and 375 px, light and dark, with one search landmark', { timeout: 300_000 }, async () => {
+    const pages = [
+      ['', null],
+      ['models/', '#catalog-root[data-catalog-ready]'],
+      ['models/delta-bio/', null],
+      ['guides/choosing/', null],
+      ['licenses/apache-2.0/', null],
+      ['compare/?models=delta-bio,zeta-embed', '#compare-table'],
+      ['choose/', '#chooser-list li'],
+      ['search/?q=encoder', '#search-page-results li'],
+      ['404.html', null],
+    ];
+    for (const colorScheme of ['light', 'dark']) {
+      for (const width of [1280, 375]) {
+        const page = await newPage({ colorScheme, viewport: { width, height: 900 } });
+        for (const [rel, ready] of pages) {
+          await open(page, rel);
+          if (ready) await page.locator(ready).first().waitFor({ timeout: WAIT_MS });
+          const what = `${rel || 'the home page'} at ${width} px, ${colorScheme}`;
+          assert.equal(await page.locator('[role="search"], search').count(), 1, `one search landmark on ${what}`);
+          await axeCheck(page, what);
+        }
+        await page.context().close();
+      }
+    }
   });
 
   test('home, catalog and model pages pass axe-core and are photographed at 1280 and 375 px', { timeout: TEST_MS }, async () => {
