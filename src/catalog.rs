@@ -683,9 +683,27 @@ pub const KNOWN_TASKS: &[&str] = &[
     "other",
 ];
 
-/// A readable name for a task id: `text-generation` -> "Text generation".
+/// A readable name for a task id, with the hyphens the Hugging Face Hub
+/// keeps in its names: `text-generation` -> "Text generation", but
+/// `image-text-to-text` -> "Image-text-to-text", `fill-mask` ->
+/// "Fill-mask" and `zero-shot-classification` -> "Zero-shot classification".
 pub fn task_name(id: &str) -> String {
-    crate::config::capitalized(&id.replace('-', " "))
+    let words: Vec<&str> = id.split('-').collect();
+    if words.contains(&"to") {
+        return crate::config::capitalized(id);
+    }
+    let mut name = String::with_capacity(id.len());
+    for (i, word) in words.iter().enumerate() {
+        if i > 0 {
+            let joined = matches!(
+                (words[i - 1], *word),
+                ("fill", "mask") | ("zero" | "one" | "few", "shot")
+            );
+            name.push(if joined { '-' } else { ' ' });
+        }
+        name.push_str(word);
+    }
+    crate::config::capitalized(&name)
 }
 
 /// A readable name for a licence id.
@@ -1069,6 +1087,13 @@ mod tests {
     #[test]
     fn names_are_readable() {
         assert_eq!(task_name("text-generation"), "Text generation");
+        assert_eq!(task_name("image-text-to-text"), "Image-text-to-text");
+        assert_eq!(task_name("text-to-image"), "Text-to-image");
+        assert_eq!(task_name("fill-mask"), "Fill-mask");
+        assert_eq!(
+            task_name("zero-shot-image-classification"),
+            "Zero-shot image classification"
+        );
         assert_eq!(license_name("apache-2.0"), "Apache 2.0");
         assert_eq!(term_slug("openrail++"), "openrail-plus-plus");
         assert_eq!(term_slug("cc-by-4.0"), "cc-by-4.0");

@@ -485,35 +485,52 @@ fn heading_number(level: HeadingLevel) -> u8 {
 
 /// The words of a Markdown body as plain text, for the search index: text,
 /// code and link text, one space between blocks; shortcode calls and HTML
-/// are left out.
+/// are left out. The cells of tables and the lines of code blocks come
+/// after the running text, so that a result's excerpt, taken from the
+/// start, reads as prose rather than as a row of cells.
 pub fn plain_text_of(body: &str) -> String {
-    let mut out = String::with_capacity(body.len());
-    let mut push = |text: &str| {
-        let mut rest = text;
-        // Drop `{{ name(args) }}` calls; keep other braces as written.
-        while let Some(start) = rest.find("{{") {
-            let Some(len) = rest[start..].find("}}") else {
-                break;
-            };
-            out.push_str(&rest[..start]);
-            if parse_call(&rest[start + 2..start + len]).is_none() {
-                out.push_str(&rest[start..start + len + 2]);
-            }
-            rest = &rest[start + len + 2..];
-        }
-        out.push_str(rest);
-    };
+    let mut prose = String::with_capacity(body.len());
+    let mut tail = String::new();
+    let mut aside = 0usize;
     for event in Parser::new_ext(body, options()) {
+        if matches!(event, Event::Start(Tag::Table(_) | Tag::CodeBlock(_))) {
+            aside += 1;
+        }
+        let out = if aside > 0 { &mut tail } else { &mut prose };
+        if matches!(event, Event::End(TagEnd::Table | TagEnd::CodeBlock)) {
+            aside = aside.saturating_sub(1);
+        }
         match event {
-            Event::Text(t) | Event::Code(t) => push(&t),
+            Event::Text(t) | Event::Code(t) => push_text(out, &t),
             Event::End(
                 TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link,
             ) => {}
-            Event::SoftBreak | Event::HardBreak | Event::End(_) => push(" "),
+            Event::SoftBreak | Event::HardBreak | Event::End(_) => out.push(' '),
             _ => {}
         }
     }
-    out
+    if !tail.is_empty() {
+        prose.push(' ');
+        prose.push_str(&tail);
+    }
+    prose
+}
+
+/// Adds `text` to `out` without its `{{ name(args) }}` shortcode calls
+/// (other braces stay as written).
+fn push_text(out: &mut String, text: &str) {
+    let mut rest = text;
+    while let Some(start) = rest.find("{{") {
+        let Some(len) = rest[start..].find("}}") else {
+            break;
+        };
+        out.push_str(&rest[..start]);
+        if parse_call(&rest[start + 2..start + len]).is_none() {
+            out.push_str(&rest[start..start + len + 2]);
+        }
+        rest = &rest[start + len + 2..];
+    }
+    out.push_str(rest);
 }
 
 fn plain_text(events: &[Event<'_>]) -> String {
@@ -759,15 +776,15 @@ mod tests {
                 "and",
                 "a",
                 "link.",
-                "a",
-                "b",
-                "c",
-                "d",
                 "Keep",
                 "{{",
                 "braces",
                 "}}",
-                "here."
+                "here.",
+                "a",
+                "b",
+                "c",
+                "d"
             ]
         );
     }
@@ -820,6 +837,21 @@ mod tests {
         let note = r.html.find("The note.").unwrap();
         assert!(note > r.html.find("More.").unwrap());
         assert!(r.html.contains("<section class=\"footnotes\""));
+    }
+
+    #[test]
+    fn plain_text_puts_tables_and_code_after_the_running_text() {
+        let text = plain_text_of(
+            "| size | parameters |\n|---|---|\n| large | 1.55B |\n\nWhisper comes in five sizes.\n\n```sh\npip install whisper\n```\n\nPick by speed.\n",
+        );
+        let words: Vec<&str> = text.split_whitespace().collect();
+        assert_eq!(
+            words[..6],
+            ["Whisper", "comes", "in", "five", "sizes.", "Pick"]
+        );
+        for cell in ["size", "1.55B", "pip"] {
+            assert!(words[6..].contains(&cell), "{cell} is still searchable");
+        }
     }
 
     #[test]

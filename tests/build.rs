@@ -344,6 +344,15 @@ fn generated_corpus_of_a_thousand_models_builds() {
         .filter(|e| e.path().join("index.html").is_file())
         .count();
     assert_eq!(models, 1000);
+    // Large counts are written as a reader reads them.
+    let home = std::fs::read_to_string(dir.path().join("public/index.html")).expect("home page");
+    assert!(
+        home.contains("Browse all 1,000 models"),
+        "the home page counts 1,000 models"
+    );
+    let catalog =
+        std::fs::read_to_string(dir.path().join("public/models/index.html")).expect("catalog");
+    assert!(catalog.contains("<span data-catalog-count>1,000</span> of 1,000 models"));
 }
 
 #[test]

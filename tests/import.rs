@@ -289,7 +289,7 @@ fn license_other_keeps_its_name_and_link() {
     ));
     assert_eq!(
         evaluation_rows(&html),
-        vec![row("Fill mask", "WikiText-103", "perplexity", "4.2")]
+        vec![row("Fill-mask", "WikiText-103", "perplexity", "4.2")]
     );
 }
 
@@ -478,7 +478,7 @@ fn an_existing_model_is_replaced_only_with_force() {
     assert!(html.contains("an encoder released under a research licence"));
     assert_eq!(
         evaluation_rows(&html),
-        vec![row("Fill mask", "WikiText-103", "perplexity", "4.2")]
+        vec![row("Fill-mask", "WikiText-103", "perplexity", "4.2")]
     );
 
     // A card without prose replaces the old prose with none.

@@ -205,6 +205,7 @@ pub fn load(config: &Config) -> Result<Templates, Errors> {
             .into());
     }
     let epoch = epoch(&origins, &theme, &config.root.join("static"));
+    tera.register_filter("thousands", thousands_filter);
     tera.register_function(
         "get_url",
         GetUrl {
@@ -219,6 +220,31 @@ pub fn load(config: &Config) -> Result<Templates, Errors> {
         origins,
         theme,
         epoch,
+    })
+}
+
+/// `n` with its digits grouped in threes by commas: 12345 -> "12,345".
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The `thousands` filter: a count as a reader reads it (`{{ model_count |
+/// thousands }}` -> 12,345); what is not a whole number is left as it is.
+fn thousands_filter(
+    value: &tera::Value,
+    _: &HashMap<String, tera::Value>,
+) -> tera::Result<tera::Value> {
+    Ok(match value.as_u64() {
+        Some(n) => tera::Value::String(thousands(n)),
+        None => value.clone(),
     })
 }
 
@@ -504,6 +530,15 @@ fn collect_builtin(dir: &Dir<'static>, out: &mut Vec<(String, PathBuf, String)>)
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn counts_are_grouped_in_threes() {
+        assert_eq!(super::thousands(0), "0");
+        assert_eq!(super::thousands(999), "999");
+        assert_eq!(super::thousands(1000), "1,000");
+        assert_eq!(super::thousands(1234567), "1,234,567");
+    }
+
     use super::escape_html;
 
     #[test]

@@ -247,7 +247,7 @@ async function ready(page) {
 /** The number of matching models the page shows, once it is `want` (else fails with what it is). */
 async function waitForCount(page, want) {
   await page
-    .waitForFunction((want) => document.querySelector('[data-catalog-count]')?.textContent === String(want), want, {
+    .waitForFunction((want) => document.querySelector('[data-catalog-count]')?.textContent === want.toLocaleString('en'), want, {
       timeout: WAIT_MS,
     })
     .catch(() => {});
@@ -256,10 +256,10 @@ async function waitForCount(page, want) {
     document.getElementById('catalog-status').textContent,
     document.querySelector('#catalog caption').textContent,
   ]);
-  assert.equal(count, String(want), 'the number of matching models');
+  assert.equal(count, want.toLocaleString('en'), 'the number of matching models');
   // The caption and the status line say the same.
-  assert.ok(status.startsWith(`${want} of ${models.length} models`), `status: ${status}`);
-  assert.ok(caption.startsWith(`${want} of ${models.length} models`), `caption: ${caption}`);
+  assert.ok(status.startsWith(`${want.toLocaleString('en')} of ${models.length.toLocaleString('en')} models`), `status: ${status}`);
+  assert.ok(caption.startsWith(`${want.toLocaleString('en')} of ${models.length.toLocaleString('en')} models`), `caption: ${caption}`);
 }
 
 /**
@@ -270,7 +270,7 @@ async function allRows(page) {
   return page.evaluate(async (deadlineMs) => {
     const deadline = performance.now() + deadlineMs;
     const frame = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-    const total = Number(document.querySelector('[data-catalog-count]').textContent);
+    const total = Number(document.querySelector('[data-catalog-count]').textContent.replace(/,/g, ''));
     const seen = new Map();
     const body = document.querySelector('#catalog tbody');
     window.scrollTo(0, 0);
@@ -298,7 +298,7 @@ async function firstRows(page, n) {
   await page.waitForFunction(
     (n) => {
       const rows = [...document.querySelectorAll('#catalog tbody tr[aria-rowindex]')].slice(0, n);
-      const total = Number(document.querySelector('[data-catalog-count]').textContent);
+      const total = Number(document.querySelector('[data-catalog-count]').textContent.replace(/,/g, ''));
       return (
         rows.length >= Math.min(n, total) &&
         (!rows.length || rows[0].getAttribute('aria-rowindex') === '2') &&
@@ -314,7 +314,7 @@ async function firstRows(page, n) {
 /** The counts beside the options of filter group `key`, as {value: count}. */
 function shownCounts(page, key) {
   return page.$$eval(`#catalog-filters [data-count^="${key}:"]`, (spans) =>
-    Object.fromEntries(spans.map((s) => [s.dataset.count.split(':').slice(1).join(':'), Number(s.textContent)])),
+    Object.fromEntries(spans.map((s) => [s.dataset.count.split(':').slice(1).join(':'), Number(s.textContent.replace(/,/g, ''))])),
   );
 }
 
@@ -562,7 +562,7 @@ describe(`a catalog of ${MODEL_COUNT} models in pages of ${PAGE_SIZE}`, () => {
         ['open-weights', 'gated', 'api'].includes(m.access) &&
         m.status === 'active',
     );
-    await page.waitForFunction((n) => document.getElementById('chooser-count').textContent.startsWith(`${n} models fit`), fits.length, {
+    await page.waitForFunction((n) => document.getElementById('chooser-count').textContent.startsWith(`${n.toLocaleString('en')} models fit`), fits.length, {
       timeout: WAIT_MS,
     });
     // The counts beside the other answers follow the answers given: the
@@ -571,8 +571,8 @@ describe(`a catalog of ${MODEL_COUNT} models in pages of ${PAGE_SIZE}`, () => {
       (m) => m.task.includes('text-generation') && m.license !== 'proprietary' && ['open-weights', 'gated', 'api'].includes(m.access) && m.status === 'active',
     );
     const upTo8 = other.filter((m) => m.parameters !== null && m.parameters <= 8e9).length;
-    assert.equal(await page.locator('label:has(input[name="max"][value="8000000000"]) .count').textContent(), String(upTo8));
-    assert.equal(await page.locator('label:has(input[name="max"][value=""]) .count').textContent(), String(other.length));
+    assert.equal(await page.locator('label:has(input[name="max"][value="8000000000"]) .count').textContent(), upTo8.toLocaleString('en'));
+    assert.equal(await page.locator('label:has(input[name="max"][value=""]) .count').textContent(), other.length.toLocaleString('en'));
     // The short list: newest first.
     const newest = [...fits].sort((a, b) => ((b.released || '') < (a.released || '') ? -1 : (b.released || '') > (a.released || '') ? 1 : 0)).slice(0, 5);
     assert.deepEqual(await page.locator('#chooser-list .shortlist-name').allTextContents(), newest.map((m) => m.name));

@@ -411,6 +411,15 @@ describe('the catalog, search, comparison and chooser in headless Chromium', () 
   test('guide tables take the width they need, say when they scroll, and scroll from the keyboard', { timeout: TEST_MS }, async () => {
     const page = await newPage();
     await open(page, 'guides/choosing/');
+    // The header's search box shows its whole placeholder at 1280 px.
+    const [needed, room] = await page.locator('#site-search-q').evaluate((input) => {
+      const style = getComputedStyle(input);
+      const ctx = document.createElement('canvas').getContext('2d');
+      ctx.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+      const pad = parseFloat(style.paddingLeft) + parseFloat(style.paddingRight);
+      return [ctx.measureText(input.placeholder).width, input.clientWidth - pad];
+    });
+    assert.ok(needed <= room, `the placeholder needs ${needed}px of the search box's ${room}px`);
     const wraps = page.locator('.prose .table-wrap');
     assert.equal(await wraps.count(), 2, 'the models table and the Markdown table');
     const widths = await wraps.evaluateAll((boxes) =>

@@ -86,8 +86,13 @@
     return seen.slice(0, MAX_WORDS);
   }
 
+  // A count as a reader reads it: 12,345.
+  function num(n) {
+    return n.toLocaleString('en');
+  }
+
   function plural(n, word) {
-    return n + ' ' + word + (n === 1 ? '' : 's');
+    return num(n) + ' ' + word + (n === 1 ? '' : 's');
   }
 
   // --- catalog-data/ --------------------------------------------------------------
@@ -973,7 +978,7 @@
       var byOption = optionCounts(c, byCode);
       g.spans.forEach(function (span, k) {
         var n = k < byOption.length ? byOption[k] : byCode[0];
-        var text = String(n);
+        var text = num(n);
         if (span.textContent !== text) span.textContent = text;
       });
     }
@@ -992,8 +997,8 @@
 
     function showTotals() {
       var n = view.length;
-      countEl.textContent = String(n);
-      var text = n + ' of ' + plural(data.count, 'model') + sortPhrase();
+      countEl.textContent = num(n);
+      var text = num(n) + ' of ' + plural(data.count, 'model') + sortPhrase();
       if (table.caption) table.caption.textContent = text;
       if (wrap) wrap.setAttribute('aria-label', text);
       table.setAttribute('aria-rowcount', String(n + 1));
@@ -1579,7 +1584,7 @@
 
     function setCount(input, n) {
       var span = input.parentNode.querySelector('.count');
-      if (span) span.textContent = String(n);
+      if (span) span.textContent = num(n);
     }
 
     function show() {

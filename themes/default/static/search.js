@@ -572,8 +572,9 @@
       });
   }
 
+  // A count as a reader reads it: 12,345.
   function plural(n, word) {
-    return n + ' ' + word + (n === 1 ? '' : 's');
+    return n.toLocaleString('en') + ' ' + word + (n === 1 ? '' : 's');
   }
 
   // "12 results", or "About 9,900 results" when the count is an estimate.
