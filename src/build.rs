@@ -262,10 +262,14 @@ fn build_into(
         || render::render_site(catalog, templates, memo, &emit),
         || {
             let started = Instant::now();
-            let files = browser_files(catalog, &|name, bytes| {
-                staging.write(name, bytes)?;
-                Ok(render::memo::hash_bytes(bytes))
-            });
+            let files = browser_files(
+                catalog,
+                &|name, bytes| {
+                    staging.write(name, bytes)?;
+                    Ok(render::memo::hash_bytes(bytes))
+                },
+                &|| false,
+            );
             (files, started.elapsed())
         },
     );
@@ -352,10 +356,11 @@ fn build_into(
 pub fn browser_files<T: Send>(
     catalog: &Catalog,
     put: &search::Put<T>,
+    stop: &search::Stop,
 ) -> Result<Vec<(String, T)>, SiteError> {
     let (index, data) = rayon::join(
-        || search::files(catalog, put),
-        || columns::files(catalog, put),
+        || search::files(catalog, put, stop),
+        || columns::files(catalog, put, stop),
     );
     let mut files = index?;
     files.extend(data?);

@@ -20,7 +20,7 @@ use serde_json::{Value, json};
 
 use crate::catalog::{Catalog, LICENSE_KINDS, Model, license_kind};
 use crate::error::SiteError;
-use crate::search::Put;
+use crate::search::{Put, Stop, go_on};
 use crate::source::data::{Access, Parameters, Status};
 
 /// How a column's values are made and compared.
@@ -460,12 +460,17 @@ fn option_name(c: &Column, id: &str) -> String {
 ///   `fields` separated by tabs (a control character inside a field is
 ///   written as a space): what the words filter and the comparison's
 ///   picker search.
-pub fn files<T: Send>(catalog: &Catalog, put: &Put<T>) -> Result<Vec<(String, T)>, SiteError> {
+pub fn files<T: Send>(
+    catalog: &Catalog,
+    put: &Put<T>,
+    stop: &Stop,
+) -> Result<Vec<(String, T)>, SiteError> {
     let columns: Vec<Value> = COLUMNS
         .par_iter()
         .filter(|c| c.kind != Kind::Name)
-        .map(|c| encode_column(catalog, c))
-        .collect();
+        .map(|c| go_on(stop).map(|()| encode_column(catalog, c)))
+        .collect::<Result<_, SiteError>>()?;
+    go_on(stop)?;
     let chunks = catalog.models.len().div_ceil(CHUNK);
     let index = json!({
         "count": catalog.models.len(),
@@ -489,6 +494,7 @@ pub fn files<T: Send>(catalog: &Catalog, put: &Put<T>) -> Result<Vec<(String, T)
         .par_chunks(CHUNK)
         .enumerate()
         .map(|(n, models)| {
+            go_on(stop)?;
             let rel = format!("{DATA_DIR}/rows/{n}.json");
             let rows: Vec<[&str; 3]> = models
                 .iter()
@@ -502,6 +508,7 @@ pub fn files<T: Send>(catalog: &Catalog, put: &Put<T>) -> Result<Vec<(String, T)
         })
         .collect::<Result<_, SiteError>>()?;
     files.extend(rows);
+    go_on(stop)?;
     let rel = format!("{DATA_DIR}/names.json");
     let bytes = to_json(&rel, &names_value(catalog))?;
     files.push((rel.clone(), put(&rel, &bytes)?));

@@ -497,16 +497,15 @@ impl Session {
         // What was written, kept apart so that an interrupted update still
         // records the hashes of the files it replaced.
         let replaced: std::sync::Mutex<Vec<(String, u64)>> = std::sync::Mutex::default();
-        let made = crate::build::browser_files(catalog, &|name, bytes| {
-            if interrupted() {
-                return Err(SiteError::new("interrupted by a newer change"));
-            }
+        let put = |name: &str, bytes: &[u8]| {
+            crate::search::go_on(interrupted)?;
             let hash = output::write_if_changed(out_dir, name, bytes, known.get(name).copied())?;
             if let (Some(h), Ok(mut r)) = (hash, replaced.lock()) {
                 r.push((name.to_string(), h));
             }
             Ok(hash)
-        });
+        };
+        let made = crate::build::browser_files(catalog, &put, interrupted);
         let replaced = replaced.into_inner().unwrap_or_default();
         if made.is_err() && !replaced.is_empty() {
             // Some files are newer than the fingerprint says: whatever the

@@ -78,13 +78,30 @@ pub const INDEX_DIR: &str = "search-index";
 /// the caller keeps of it (a hash, say).
 pub type Put<'a, T> = dyn Fn(&str, &[u8]) -> Result<T, SiteError> + Sync + 'a;
 
+/// Whether the caller wants the work given up (a newer change came in):
+/// asked between the steps of the work, which then ends with an error.
+pub type Stop<'a> = dyn Fn() -> bool + Sync + 'a;
+
+/// An error if `stop` says to give up.
+pub fn go_on(stop: &Stop) -> Result<(), SiteError> {
+    if stop() {
+        Err(SiteError::new("interrupted by a newer change"))
+    } else {
+        Ok(())
+    }
+}
+
 /// When `[search] enabled`, the full-text index: each file, as soon as it
 /// is made, goes to `put` with its path relative to the output folder, and
 /// what `put` returned comes back with each path (`meta.json` last). No
 /// file's bytes are kept once `put` has them.
-pub fn files<T: Send>(catalog: &Catalog, put: &Put<T>) -> Result<Vec<(String, T)>, SiteError> {
+pub fn files<T: Send>(
+    catalog: &Catalog,
+    put: &Put<T>,
+    stop: &Stop,
+) -> Result<Vec<(String, T)>, SiteError> {
     if catalog.config.search.enabled {
-        index_files(catalog, put)
+        index_files(catalog, put, stop)
     } else {
         Ok(Vec::new())
     }
@@ -298,9 +315,13 @@ type Written<T> = Vec<(String, T)>;
 
 /// The full-text index of the catalog's models and pages: see the module
 /// documentation for its files.
-fn index_files<T: Send>(catalog: &Catalog, put: &Put<T>) -> Result<Written<T>, SiteError> {
+fn index_files<T: Send>(
+    catalog: &Catalog,
+    put: &Put<T>,
+    stop: &Stop,
+) -> Result<Written<T>, SiteError> {
     let docs = catalog.models.len() + catalog.pages.len();
-    write_index(docs, &|n| record(catalog, n), put)
+    write_index(docs, &|n| record(catalog, n), put, stop)
 }
 
 /// Every word met so far, with the documents it is in and how often.
@@ -368,11 +389,13 @@ fn bm25_weight(tf: u16, length: u32, average: f64) -> u8 {
         .clamp(1.0, 255.0) as u8
 }
 
-/// Writes the index of documents `0..docs`, each made by `record`.
+/// Writes the index of documents `0..docs`, each made by `record`, and
+/// gives up between two steps when `stop` says so.
 fn write_index<T: Send>(
     docs: usize,
     record: &(dyn Fn(usize) -> Record + Sync),
     put: &Put<T>,
+    stop: &Stop,
 ) -> Result<Written<T>, SiteError> {
     let mut written: Written<T> = Vec::new();
     let mut counts = Counts::default();
@@ -381,6 +404,7 @@ fn write_index<T: Send>(
     // below their count.
     let mut models = 0;
     for start in (0..docs).step_by(COUNT_BATCH) {
+        go_on(stop)?;
         let batch: Vec<Record> = (start..docs.min(start + COUNT_BATCH))
             .into_par_iter()
             .map(record)
@@ -396,7 +420,9 @@ fn write_index<T: Send>(
             })
             .collect::<Result<_, SiteError>>()?;
         written.extend(texts);
+        go_on(stop)?;
         let counted: Vec<_> = batch.par_iter().map(count_words).collect();
+        go_on(stop)?;
         for (words, length) in counted {
             let doc = lengths.len() as u32;
             lengths.push(length);
@@ -406,6 +432,7 @@ fn write_index<T: Send>(
         }
     }
 
+    go_on(stop)?;
     let average = lengths.iter().map(|&l| f64::from(l)).sum::<f64>() / lengths.len().max(1) as f64;
     let lengths = Lengths {
         of: lengths,
@@ -428,6 +455,7 @@ fn write_index<T: Send>(
 
     // The dictionary's order, and the common words' numbers: the most
     // frequent first, so that the numbers a count file holds most are short.
+    go_on(stop)?;
     let mut order: Vec<usize> = (0..words.len()).collect();
     order.par_sort_unstable_by(|&a, &b| js_order(&words[a].name, &words[b].name));
     let mut common: Vec<usize> = (0..words.len())
@@ -443,7 +471,9 @@ fn write_index<T: Send>(
     }
 
     let common_lists: Vec<&Word> = common.iter().map(|&w| &words[w]).collect();
-    written.extend(count_files(&common_lists, &lengths.of, put)?);
+    go_on(stop)?;
+    written.extend(count_files(&common_lists, &lengths.of, put, stop)?);
+    go_on(stop)?;
 
     // Each common word's blocks after the first get the next file numbers,
     // in dictionary order.
@@ -455,7 +485,10 @@ fn write_index<T: Send>(
     }
     let (entries, blocks): (Vec<Vec<u8>>, Vec<Written<T>>) = order
         .par_iter()
-        .map(|&w| word_entry(&words[w], &lengths, number[w], first_block_file[w], put))
+        .map(|&w| {
+            go_on(stop)?;
+            word_entry(&words[w], &lengths, number[w], first_block_file[w], put)
+        })
         .collect::<Result<Vec<_>, SiteError>>()?
         .into_iter()
         .unzip();
@@ -477,6 +510,7 @@ fn write_index<T: Send>(
         .par_iter()
         .enumerate()
         .map(|(n, range)| {
+            go_on(stop)?;
             let rel = format!("{INDEX_DIR}/words/{n}.json");
             let mut out = Vec::with_capacity(WORD_FILE_BYTES + 4096);
             out.push(b'{');
@@ -530,6 +564,7 @@ fn count_files<T: Send>(
     common: &[&Word],
     lengths: &[u32],
     put: &Put<T>,
+    stop: &Stop,
 ) -> Result<Written<T>, SiteError> {
     let docs = lengths.len();
     let files = docs.div_ceil(DOCS_PER_FILE);
@@ -546,6 +581,7 @@ fn count_files<T: Send>(
                 .collect();
             let mut written = Vec::with_capacity(last - first);
             for file in first..last {
+                go_on(stop)?;
                 let from = file * DOCS_PER_FILE;
                 let to = docs.min(from + DOCS_PER_FILE);
                 let mut lists: Vec<Vec<u8>> = vec![Vec::new(); to - from];
@@ -888,7 +924,7 @@ mod tests {
             files.lock().unwrap().insert(rel, value);
             Ok(())
         };
-        let written = write_index(records.len(), &|n| records[n].clone(), &put).unwrap();
+        let written = write_index(records.len(), &|n| records[n].clone(), &put, &|| false).unwrap();
         let files = files.into_inner().unwrap();
         assert_eq!(written.len(), files.len(), "each file is written once");
         assert!(written.last().unwrap().0.ends_with("/meta.json"));
