@@ -5,7 +5,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{BASE_URL, Run, Site};
+use common::{BASE_URL, Run, Site, requests_to};
 use serde_json::Value;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -67,16 +67,6 @@ fn broken(json: &Value) -> Vec<(String, String)> {
                 .collect()
         })
         .unwrap_or_default()
-}
-
-async fn requests_to(server: &MockServer, p: &str) -> usize {
-    server
-        .received_requests()
-        .await
-        .unwrap_or_default()
-        .iter()
-        .filter(|r| r.url.path() == p)
-        .count()
 }
 
 async fn respond(server: &MockServer, p: &str, response: ResponseTemplate) {

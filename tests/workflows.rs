@@ -8,7 +8,11 @@ use std::env;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-const WORKFLOWS: &[&str] = &[".github/workflows/ci.yml", ".github/workflows/pages.yml"];
+const WORKFLOWS: &[&str] = &[
+    ".github/workflows/ci.yml",
+    ".github/workflows/pages.yml",
+    ".github/workflows/release.yml",
+];
 
 fn exe_name() -> &'static str {
     if cfg!(windows) {

@@ -6,7 +6,8 @@
 pub mod serve;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Output};
+use std::time::Duration;
 
 pub const BASE_URL: &str = "https://user.github.io/repo/";
 
@@ -160,4 +161,56 @@ pub fn run_in(dir: &Path, args: &[&str]) -> Run {
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
+}
+
+/// Runs `command` with its output piped and returns what it printed; fails
+/// the test, after killing it, if it runs longer than `deadline`.
+pub fn output_within(mut command: Command, deadline: Duration) -> Output {
+    use std::io::Read;
+    use std::process::Stdio;
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {command:?}: {e}"));
+    // Each pipe is read on its own thread, so that a full pipe cannot stall
+    // the child.
+    let mut stdout = child.stdout.take().expect("stdout");
+    let mut stderr = child.stderr.take().expect("stderr");
+    let out = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        stdout.read_to_end(&mut buf).ok();
+        buf
+    });
+    let err = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        stderr.read_to_end(&mut buf).ok();
+        buf
+    });
+    let mut status = None;
+    let finished = serve::wait_until(deadline, || {
+        status = child.try_wait().expect("wait for the child");
+        status.is_some()
+    });
+    if !finished {
+        child.kill().ok();
+        child.wait().ok();
+        panic!("{command:?} did not finish within {deadline:?}");
+    }
+    Output {
+        status: status.expect("an exit status"),
+        stdout: out.join().expect("stdout reader"),
+        stderr: err.join().expect("stderr reader"),
+    }
+}
+
+/// How many requests the mock server has seen for the path `p`.
+pub async fn requests_to(server: &wiremock::MockServer, p: &str) -> usize {
+    server
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .filter(|r| r.url.path() == p)
+        .count()
 }
