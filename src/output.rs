@@ -175,16 +175,20 @@ impl Staging {
 }
 
 /// The bytes of an HTML document as published: minified if asked.
+///
+/// Minifying drops comments and collapses whitespace outside `<pre>`,
+/// `<textarea>` and `<code>`, and shortens the theme's inline styles and
+/// scripts. A page the minifier cannot read (an unclosed element it needs
+/// to see the end of) is published as written rather than failing the build.
 pub fn html_bytes(minify: bool, html: String) -> Vec<u8> {
-    if minify {
-        let cfg = minify_html::Cfg {
-            keep_closing_tags: true,
-            keep_html_and_head_opening_tags: true,
-            ..minify_html::Cfg::default()
-        };
-        minify_html::minify(html.as_bytes(), &cfg)
-    } else {
-        html.into_bytes()
+    if !minify {
+        return html.into_bytes();
+    }
+    let mut minifier = html_minifier::HTMLMinifier::new();
+    minifier.set_minify_code(false);
+    match minifier.digest(&html).and_then(|()| minifier.into_html()) {
+        Ok(small) => small,
+        Err(_) => html.into_bytes(),
     }
 }
 
