@@ -292,6 +292,10 @@ struct Renderer<'a> {
     /// (with `markdown_env`, what a link resolves to depends on nothing else).
     link_targets: u64,
     models: Vec<Arc<ModelEntry>>,
+    /// By model index: the hashes of its table row and its list item, side
+    /// by side in one array. List pages read them for up to 200 models each,
+    /// in list order; read through `models` each would be a cache miss.
+    list_hashes: Vec<[u64; 2]>,
     fresh_models: Vec<usize>,
     fresh_markdown: Mutex<Vec<(PathBuf, Arc<MarkdownEntry>)>>,
     /// The tool pages the theme has a template for.
@@ -408,6 +412,7 @@ impl<'a> Renderer<'a> {
             markdown_env,
             shortcode_fp,
             link_targets,
+            list_hashes: models.iter().map(|e| [e.row_hash, e.item_hash]).collect(),
             models,
             fresh_models,
             fresh_markdown: Mutex::new(Vec::new()),
@@ -633,13 +638,13 @@ impl<'a> Renderer<'a> {
         if let Some(rows) = &rows {
             fp.u64(rows.len() as u64);
             for &i in rows {
-                fp.u64(self.models[i].row_hash);
+                fp.u64(self.list_hashes[i][0]);
             }
         }
         if let Some(items) = &items {
             fp.u64(items.len() as u64);
             for &i in items {
-                fp.u64(self.models[i].item_hash);
+                fp.u64(self.list_hashes[i][1]);
             }
         }
         if let Job::Model(i) = job {
