@@ -3,7 +3,8 @@
 //! kinds of token (comment, string, keyword, ...), and each run of one
 //! kind becomes a flat `<span class="hl-…">`. The kinds, their classes and
 //! their colours are one table, [`TOKEN_KINDS`], from which the build also
-//! writes `highlight.css`.
+//! writes `highlight.css` (and which the default theme's stylesheet ends
+//! with, checked by a test).
 //!
 //! A line's markup depends only on the grammar's state before the line and
 //! the line's text: every span closes on the line it opened on.
@@ -566,7 +567,9 @@ impl Runs<'_> {
 }
 
 /// `highlight.css`: each kind's colour on the light code background, and
-/// on the dark one when the reader's system prefers it.
+/// on the dark one when the reader's system prefers it. The default
+/// theme's `style.css` ends with the same rules, so its pages load one
+/// stylesheet; the file is there for a theme's own.
 pub fn stylesheet() -> String {
     let mut light = String::from(
         "/* Highlighted code: one class for each kind of token (made by modelsite). */\n",
@@ -882,6 +885,18 @@ mod tests {
         classes.sort_unstable();
         classes.dedup();
         assert_eq!(classes.len(), TOKEN_KINDS.len(), "classes are unique");
+    }
+
+    #[test]
+    fn the_default_themes_stylesheet_ends_with_the_code_colours() {
+        let theme = include_str!("../themes/default/static/style.css");
+        let css = stylesheet();
+        assert!(
+            theme.ends_with(&css),
+            "themes/default/static/style.css must end with the code colours of \
+             TOKEN_KINDS; replace everything from its line `/* Highlighted code` \
+             on with:\n{css}"
+        );
     }
 
     /// WCAG's relative luminance of `#rrggbb`.

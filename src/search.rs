@@ -57,8 +57,8 @@
 //!
 //! A query reads `meta.json`, the dictionary files of its words, the
 //! postings blocks and count files it needs to be sure of its best
-//! results (search.js says how it decides), and the text files of the
-//! results it shows.
+//! results (the default theme's `site.js` says how it decides), and the
+//! text files of the results it shows.
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
@@ -754,7 +754,7 @@ fn push_coded(out: &mut Vec<u8>, n: u32) {
     out.push(if last >= b'\\' { last + 1 } else { last });
 }
 
-/// The numbers of a coded list (see [`push_coded`]), as search.js reads
+/// The numbers of a coded list (see [`push_coded`]), as site.js reads
 /// them; for programs and tests that read the index.
 pub fn decoded(coded: &str) -> Vec<u64> {
     let mut out = Vec::new();

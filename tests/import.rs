@@ -527,7 +527,7 @@ fn a_base_model_and_its_fine_tune_imported_together_link_to_each_other() {
     import(&site, &[&folder, "--force"]).expect_code(0);
     let base = built_page(&site, "acme-7b");
     assert!(base.contains("<dt>Models built on it</dt>"));
-    assert!(base.contains("models/acme-chat-7b/\">Acme Chat 7B</a>"));
+    assert!(base.contains("\"../acme-chat-7b/\">Acme Chat 7B</a>"));
     assert!(base.contains("<a href=\"https://huggingface.co/acme-lab/Acme-7B/blob/main/LICENSE\">acme-community-license</a>"));
     assert_eq!(
         evaluation_rows(&base),
@@ -539,7 +539,7 @@ fn a_base_model_and_its_fine_tune_imported_together_link_to_each_other() {
         )]
     );
     let chat = site.read("public/models/acme-chat-7b/index.html");
-    assert!(chat.contains("models/acme-7b/\">Acme 7B</a>"));
+    assert!(chat.contains("\"../acme-7b/\">Acme 7B</a>"));
 }
 
 #[test]

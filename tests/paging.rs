@@ -29,9 +29,9 @@ fn site_of(n: usize, page_size: usize) -> Site {
     site
 }
 
-/// The site paths (`models/x/`) of the models a list page links to in its
-/// table, whose links lead from the page up to the site's root and down.
-fn models_listed(html: &str) -> Vec<String> {
+/// The site paths (`models/x/`) of the models that the list page `file`
+/// (`public/models/page/2/index.html`) links to in its table.
+fn models_listed(file: &str, html: &str) -> Vec<String> {
     let between = |open: &str, close: &str| {
         html.split_once(open)
             .and_then(|(_, rest)| rest.split_once(close))
@@ -47,23 +47,37 @@ fn models_listed(html: &str) -> Vec<String> {
     };
     body.split(link)
         .skip(1)
-        .filter_map(|s| s.split_once('"').map(|(href, _)| site_path(href)))
+        .filter_map(|s| s.split_once('"').map(|(href, _)| site_path(file, href)))
         .collect()
 }
 
-/// The site path a link from a list page names: `../../models/x/` is
-/// `models/x/`.
-fn site_path(href: &str) -> String {
-    let mut rest = href;
-    while let Some(r) = rest.strip_prefix("../").or_else(|| rest.strip_prefix("./")) {
-        rest = r;
+/// The site path that a link from the page `file` names: `../x/` from
+/// `public/models/page/2/index.html` is `models/page/x/`.
+fn site_path(file: &str, href: &str) -> String {
+    assert!(!href.contains("://"), "{href} is relative");
+    let mut folders: Vec<&str> = file.split('/').skip(1).collect();
+    folders.pop();
+    for part in href.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => assert!(
+                folders.pop().is_some(),
+                "{href} leaves the site from {file}"
+            ),
+            _ => folders.push(part),
+        }
     }
-    assert!(!rest.contains("://"), "{href} is relative");
-    rest.to_string()
+    let path = folders.join("/");
+    if href.ends_with('/') && !path.is_empty() {
+        format!("{path}/")
+    } else {
+        path
+    }
 }
 
-fn file_of(href: &str) -> String {
-    format!("public/{}index.html", site_path(href))
+/// The output file of the page that a link from the page `file` leads to.
+fn file_of(file: &str, href: &str) -> String {
+    format!("public/{}index.html", site_path(file, href))
 }
 
 fn attr_after<'a>(html: &'a str, marker: &str) -> Option<&'a str> {
@@ -76,13 +90,13 @@ fn the_catalog_is_split_into_numbered_pages_that_reach_every_model() {
     let site = site_of(25, 10);
     site.build().expect_code(0);
     let first = site.read("public/models/index.html");
-    assert!(first.contains("<link rel=\"next\" href=\"../models/page/2/\">"));
+    assert!(first.contains("<link rel=\"next\" href=\"page/2/\">"));
     assert!(!first.contains("rel=\"prev\""));
     assert!(
         first.contains("29 models, 1 to 10 by name"),
         "the caption says which rows are shown"
     );
-    assert!(first.contains("<a href=\"../models/page/3/\" aria-label=\"Page 3\">3</a>"));
+    assert!(first.contains("<a href=\"page/3/\" aria-label=\"Page 3\">3</a>"));
 
     // Following "next" from the first page reaches every model once, in
     // name order, and ends on the last page.
@@ -92,11 +106,11 @@ fn the_catalog_is_split_into_numbered_pages_that_reach_every_model() {
     loop {
         let html = site.read(&file);
         pages += 1;
-        let rows = models_listed(&html);
+        let rows = models_listed(&file, &html);
         assert!(rows.len() <= 10, "{file} has {} rows", rows.len());
         seen.extend(rows);
         match attr_after(&html, "<link rel=\"next\" href=\"") {
-            Some(next) => file = file_of(next),
+            Some(next) => file = file_of(&file, next),
             None => break,
         }
     }
@@ -105,7 +119,7 @@ fn the_catalog_is_split_into_numbered_pages_that_reach_every_model() {
     assert_eq!(seen.len(), 29);
     assert_eq!(seen.iter().collect::<BTreeSet<_>>().len(), 29);
     let last = site.read("public/models/page/3/index.html");
-    assert!(last.contains("<link rel=\"prev\" href=\"../../../models/page/2/\">"));
+    assert!(last.contains("<link rel=\"prev\" href=\"../2/\">"));
     assert!(last.contains("<title>Model catalog, page 3 of 3 · Paged Atlas</title>"));
     assert!(last.contains(&format!(
         "<link rel=\"canonical\" href=\"{BASE_URL}models/page/3/\">"
@@ -143,13 +157,13 @@ fn term_pages_are_paged_too() {
     assert_eq!(pages.len(), 3, "11 models, 4 a page");
     let listed: Vec<String> = pages
         .iter()
-        .flat_map(|f| models_listed(&site.read(f)))
+        .flat_map(|f| models_listed(f, &site.read(f)))
         .collect();
     assert_eq!(listed.len(), 11);
     assert!(listed.iter().all(|path| path.starts_with("models/")));
     let second = site.read("public/creators/meta/page/2/index.html");
-    assert!(second.contains("<a rel=\"prev\" href=\"../../../../creators/meta/\">"));
-    assert!(second.contains("<a rel=\"next\" href=\"../../../../creators/meta/page/3/\">"));
+    assert!(second.contains("<a rel=\"prev\" href=\"../../\">"));
+    assert!(second.contains("<a rel=\"next\" href=\"../3/\">"));
     assert!(second.contains("11 models, 5 to 8 by name"));
     // Every column, sorting and filters are the catalog's, one link away.
     assert!(
@@ -172,7 +186,10 @@ fn the_models_shortcode_shows_one_page_and_links_to_the_rest() {
     assert_eq!(tables.len(), 3);
     // meta: 4 models made here and the fixture's 2.
     assert!(tables[0].contains("The first 5 of 6 models"));
-    assert_eq!(models_listed(tables[0]).len(), 5);
+    assert_eq!(
+        models_listed("public/guides/lists/index.html", tables[0]).len(),
+        5
+    );
     assert!(tables[0].contains("<a href=\"../../creators/meta/\">See all 6 models"));
     // Filters the catalog has become its address.
     assert!(tables[1].contains("4 models"));

@@ -31,7 +31,7 @@ fn serves_under_the_base_path_with_the_404_page_and_reload_script() {
     assert_eq!(status, 200);
     assert!(body.contains("LLaMA"));
     assert!(
-        body.contains("href=\"../../models/llama-2/\""),
+        body.contains("href=\"../llama-2/\""),
         "links are relative to the page"
     );
     assert!(

@@ -14,7 +14,9 @@
 use memchr::memmem;
 
 /// `html` of the page at `file` (`models/bert/index.html`) with each link
-/// into `base_url` (ending in `/`) made relative to the page's folder.
+/// into `base_url` (ending in `/`) made relative to the page's folder, by
+/// the shortest path: `../gpt-2/` from `models/bert/`, not
+/// `../../models/gpt-2/`.
 pub fn portable(html: String, file: &str, base_url: &str) -> String {
     let finder = memmem::Finder::new(base_url.as_bytes());
     let bytes = html.as_bytes();
@@ -24,20 +26,19 @@ pub fn portable(html: String, file: &str, base_url: &str) -> String {
     let Some(first) = hits.next() else {
         return html;
     };
-    let up = up_to_root(file);
+    let folders = page_folders(file);
     let mut out = String::with_capacity(html.len());
     let mut copied = 0;
     for at in std::iter::once(first).chain(hits) {
         out.push_str(&html[copied..at]);
         let rest = at + base_url.len();
-        // The site's root from its root is `./`, never an empty href.
-        let ends_value = matches!(bytes.get(rest), None | Some(b'"' | b'\'' | b'#' | b'?'));
-        out.push_str(if up.is_empty() && ends_value {
-            "./"
-        } else {
-            &up
-        });
-        copied = rest;
+        let end = bytes[rest..]
+            .iter()
+            .position(|b| matches!(b, b'"' | b'\'' | b'#' | b'?'))
+            .map_or(bytes.len(), |i| rest + i);
+        let (up, shared) = steps(&folders, &html[rest..end]);
+        push_link(&mut out, up, &html[rest + shared..end]);
+        copied = end;
     }
     out.push_str(&html[copied..]);
     out
@@ -45,17 +46,47 @@ pub fn portable(html: String, file: &str, base_url: &str) -> String {
 
 /// The link from the page at `file` to the site's page at `path` (`a/b/`).
 pub fn link(file: &str, path: &str) -> String {
-    let up = up_to_root(file);
-    if up.is_empty() && path.is_empty() {
-        "./".to_string()
-    } else {
-        format!("{up}{}", path.trim_start_matches('/'))
-    }
+    let path = path.trim_start_matches('/');
+    let (up, shared) = steps(&page_folders(file), path);
+    let mut out = String::new();
+    push_link(&mut out, up, &path[shared..]);
+    out
 }
 
-/// `../` once per folder between `file` and the site's root.
-fn up_to_root(file: &str) -> String {
-    "../".repeat(file.matches('/').count())
+/// The folders between the site's root and the page at `file`.
+fn page_folders(file: &str) -> Vec<&str> {
+    let mut folders: Vec<&str> = file.split('/').collect();
+    folders.pop();
+    folders
+}
+
+/// How to reach `target` (a path from the site's root) from a page in
+/// `folders`: how many folders to go up, and how many bytes at the start
+/// of `target` name the folders the two share (which the link leaves out).
+fn steps(folders: &[&str], target: &str) -> (usize, usize) {
+    let mut shared_folders = 0;
+    let mut shared = 0;
+    for (folder, part) in folders.iter().zip(target.split('/')) {
+        // Only a folder counts: the target's part must end in `/`.
+        if *folder != part || target.len() == shared + part.len() {
+            break;
+        }
+        shared_folders += 1;
+        shared += part.len() + 1;
+    }
+    (folders.len() - shared_folders, shared)
+}
+
+/// Writes `up` times `../` and then `rest`; a link to the page's own
+/// folder is `./`, never empty.
+fn push_link(out: &mut String, up: usize, rest: &str) {
+    if up == 0 && rest.is_empty() {
+        out.push_str("./");
+    }
+    for _ in 0..up {
+        out.push_str("../");
+    }
+    out.push_str(rest);
 }
 
 /// Whether the text at `at` starts a quoted attribute value that a browser
@@ -161,7 +192,34 @@ mod tests {
         assert_eq!(
             rewrite(html, "a/index.html"),
             "<a href=\"https://example.com/atlas/x\">x</a><a href=\"../y/\">y</a>\
-<link rel=\"next\" href=\"../a/page/2/\">"
+<link rel=\"next\" href=\"page/2/\">"
         );
+    }
+
+    #[test]
+    fn folders_the_page_shares_with_the_target_are_left_out() {
+        let page = "models/bert/index.html";
+        let cases = [
+            ("models/gpt-2/", "../gpt-2/"),
+            ("models/", "../"),
+            ("models/bert/", "./"),
+            ("models/bert/#uses", "./#uses"),
+            ("models/bert/card.txt", "card.txt"),
+            ("models/bert", "../bert"),
+            ("models-old/bert/", "../../models-old/bert/"),
+            ("style.css?h=1", "../../style.css?h=1"),
+            ("", "../../"),
+        ];
+        for (target, expected) in cases {
+            let html = format!("<a href=\"{BASE}{target}\">x</a>");
+            assert_eq!(
+                rewrite(&html, page),
+                format!("<a href=\"{expected}\">x</a>"),
+                "{target}"
+            );
+            let path = target.split(['#', '?']).next().unwrap();
+            let link = super::link(page, path);
+            assert_eq!(link, expected.split(['#', '?']).next().unwrap(), "{target}");
+        }
     }
 }

@@ -385,7 +385,8 @@ impl tera::Function for GetUrl {
                     .or_insert_with(|| {
                         self.theme
                             .static_bytes(&self.static_root, path)
-                            .map(|b| format!("{:016x}", hash_bytes(&b)))
+                            // 32 bits tell one version of a file from the next.
+                            .map(|b| format!("{:08x}", hash_bytes(&b) >> 32))
                     })
                     .clone()
             };

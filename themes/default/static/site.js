@@ -1,3 +1,48 @@
+// The script of every page: wide tables and code blocks, then the site's
+// search.
+//
+// Tables and code blocks wider than their column scroll sideways inside
+// their box. A table that does gets a line above it saying so (and which
+// way the rest is); the box is marked data-scrolls for the stylesheet.
+// Checked again when the window or the box changes size.
+(function () {
+  'use strict';
+
+  function check(box) {
+    var scrolls = box.scrollWidth > box.clientWidth + 1;
+    var hint = box.previousElementSibling;
+    var has = hint && hint.classList.contains('scroll-hint');
+    box.toggleAttribute('data-scrolls', scrolls);
+    if (!box.classList.contains('table-wrap')) return;
+    if (scrolls && !has) {
+      hint = document.createElement('p');
+      hint.className = 'scroll-hint';
+      hint.textContent = 'This table is wider than the page: scroll it sideways for every column.';
+      box.parentNode.insertBefore(hint, box);
+    } else if (!scrolls && has) {
+      hint.remove();
+    }
+  }
+
+  function start() {
+    var boxes = document.querySelectorAll('.table-wrap, pre.code');
+    if (!boxes.length) return;
+    var all = function () { boxes.forEach(check); };
+    if ('ResizeObserver' in window) {
+      var seen = new ResizeObserver(function (entries) {
+        entries.forEach(function (e) { check(e.target); });
+      });
+      boxes.forEach(function (b) { seen.observe(b); });
+    } else {
+      window.addEventListener('resize', all);
+    }
+    all();
+  }
+
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+  else start();
+})();
+
 // Site search: the header's box shows the best matches as you type, and
 // the search page (search/?q=...) lists them, ten at a time. Both read the
 // index the build wrote to search-index/ (src/search.rs describes its
@@ -9,8 +54,12 @@
 (function () {
   'use strict';
 
+  // With [search] enabled = false there is no index to read: the header's
+  // form filters the catalog instead.
+  var script = document.currentScript;
+  if (script.dataset.search === 'off') return;
   // The site's base URL: this script sits at its root.
-  var base = new URL('./', document.currentScript.src).href;
+  var base = new URL('./', script.src).href;
   var dir = base + 'search-index/';
   var WORD = /[\p{Alphabetic}\p{N}]+/gu;
   // How many postings past the dictionary's a query reads at most (about
